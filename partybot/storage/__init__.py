@@ -1,1 +1,4 @@
+"""Storage: SQLAlchemy models, the database handle, Alembic migrations.
 
+Imports nothing above it.
+"""

@@ -1,0 +1,78 @@
+"""Turning what a member typed into one of the choices on screen.
+
+Accepted: the choice's number, its label or a synonym typed with or without diacritics, or a close
+fuzzy match. A match that is good but not certain is confirmed with the member, never guessed.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from partybot.services.textnorm import fold
+
+CERTAIN = 88.0  # act on it
+LIKELY = 70.0  # ask "Có phải Bác muốn …?"
+MARGIN = 8.0  # a certain match must beat the runner-up by this much
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: str
+    phrases: Sequence[str]  # the label first, then synonyms
+
+
+@dataclass(frozen=True)
+class Match:
+    key: str
+    score: float
+    certain: bool
+
+
+def parse_index(text: str) -> int | None:
+    """'2', '2.', 'số 2', '(2)' -> 2."""
+    words = fold(text).split()
+    if words[:1] == ["so"]:
+        words = words[1:]
+    if len(words) == 1 and words[0].isdigit() and len(words[0]) <= 2:
+        return int(words[0])
+    return None
+
+
+def best_match(text: str, candidates: Sequence[Candidate]) -> Match | None:
+    folded = fold(text)
+    if not folded:
+        return None
+    scores: list[tuple[float, str]] = []
+    for candidate in candidates:
+        best = 0.0
+        for phrase in candidate.phrases:
+            target = fold(phrase)
+            if folded == target:
+                return Match(candidate.key, 100.0, True)
+            best = max(best, _score(folded, target))
+        scores.append((best, candidate.key))
+    if not scores:
+        return None
+    scores.sort(reverse=True)
+    top, key = scores[0]
+    runner_up = scores[1][0] if len(scores) > 1 else 0.0
+    if top < LIKELY:
+        return None
+    return Match(key, top, top >= CERTAIN and top - runner_up >= MARGIN)
+
+
+def _score(typed: str, target: str) -> float:
+    """Similarity that forgives typos and extra words but not a single shared short word."""
+    if len(typed) <= 2 or len(target) <= 2:
+        return 100.0 if typed == target else 0.0
+    return max(fuzz.ratio(typed, target), fuzz.token_set_ratio(typed, target) * 0.95)
+
+
+def exact_match(text: str, candidates: Sequence[Candidate]) -> str | None:
+    """Only an exact (folded) label or synonym: used where free text could be mistaken for one."""
+    folded = fold(text)
+    for candidate in candidates:
+        if any(folded == fold(phrase) for phrase in candidate.phrases):
+            return candidate.key
+    return None

@@ -1,0 +1,27 @@
+"""The main menu: the procedures this member may use, by role; nothing that is not built."""
+
+from partybot.dialogs import texts
+from partybot.dialogs.flow import REGISTRY, Ask, Ctx, Dialog, Option, Outcome, Switch
+
+menu = REGISTRY.dialog(Dialog("menu", texts.NAV_MENU, help=texts.MENU_HELP))
+
+
+def entries(ctx: Ctx) -> list:  # type: ignore[type-arg]
+    member = ctx.member
+    if member is None:
+        return []
+    return [entry for entry in REGISTRY.menu if entry.visible(member, ctx.roles)]
+
+
+@menu.ask("root")
+async def ask_root(ctx: Ctx) -> Ask:
+    options = [Option(e.key, e.title, e.synonyms) for e in entries(ctx)]
+    return Ask(texts.MENU_QUESTION if options else texts.MENU_EMPTY, options)
+
+
+@menu.on("root")
+async def on_root(ctx: Ctx, key: str) -> Outcome:
+    entry = next(e for e in entries(ctx) if e.key == key)
+    if entry.run is not None:
+        return await entry.run(ctx)
+    return Switch(entry.key)

@@ -1,0 +1,76 @@
+"""The one settings model, read from the environment or `.env`.
+
+A leaf module: the composition root (`bot/`) builds it once and hands it down; lower layers take it
+as an argument and never read the environment themselves.
+"""
+
+from datetime import time
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Storage
+    database_url: str = "sqlite+aiosqlite:///./partybot.db"
+
+    # Telegram
+    telegram_bot_token: str | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = None
+
+    # Zalo
+    zalo_bot_token: str | None = None
+    zalo_api_base: str = "https://bot-api.zaloplatforms.com"
+    zalo_webhook_secret: str | None = None
+
+    # Web server (webhooks, files served to Zalo)
+    public_base_url: str | None = None
+    web_host: str = "0.0.0.0"
+    web_port: int = 8080
+
+    # Sending
+    redis_url: str | None = None
+
+    # People and time
+    timezone: str = "Asia/Ho_Chi_Minh"
+    address_form: str = Field(
+        default="Bác",
+        description="How the bot addresses a member in every text: 'Bác' or 'Đồng chí'.",
+    )
+    quiet_hours_start: time = time(21, 0)
+    quiet_hours_end: time = time(7, 0)
+
+    # Onboarding
+    invite_ttl_hours: int = 72
+    invite_max_attempts: int = 5
+
+    # Dialogs
+    resume_after_minutes: int = Field(
+        default=120,
+        description="A member returning after this long to an unfinished step is asked to "
+        "continue or start over.",
+    )
+    max_tries: int = 3
+
+    @field_validator("address_form")
+    @classmethod
+    def _known_form(cls, value: str) -> str:
+        if value not in ("Bác", "Đồng chí"):
+            raise ValueError("ADDRESS_FORM must be 'Bác' or 'Đồng chí'")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)
+        return value
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

@@ -1,0 +1,103 @@
+"""The database handle: engine, sessions, one transaction per user action, migrations."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, event
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class NotMigrated(RuntimeError):
+    """The database schema is behind the code."""
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+class Database:
+    """Owns the engine; hands out sessions whose transaction commits or rolls back as a whole."""
+
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        self.url = url
+        if url.startswith("sqlite"):
+            engine_options.setdefault("connect_args", {"timeout": 30})
+        else:
+            engine_options.setdefault("pool_size", 10)
+            engine_options.setdefault("pool_pre_ping", True)
+        self.engine: AsyncEngine = create_async_engine(url, **engine_options)
+        if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: everything done in the block commits together or not at all."""
+        async with self.sessions() as session, session.begin():
+            yield session
+
+    async def upgrade(self, revision: str = "head") -> None:
+        """Apply the Alembic migrations (the same scripts on SQLite and PostgreSQL)."""
+
+        def run(connection: Connection) -> None:
+            config = alembic_config(self.url)
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+
+        async with self.engine.begin() as connection:
+            await connection.run_sync(run)
+
+    async def revisions(self) -> tuple[str | None, str | None]:
+        """(current revision of the database, head revision of the code)."""
+
+        def current(connection: Connection) -> str | None:
+            return MigrationContext.configure(connection).get_current_revision()
+
+        async with self.engine.connect() as connection:
+            now = await connection.run_sync(current)
+        head = ScriptDirectory.from_config(alembic_config(self.url)).get_current_head()
+        return now, head
+
+    async def require_migrated(self) -> None:
+        now, head = await self.revisions()
+        if now != head:
+            raise NotMigrated(
+                f"The database at {self.safe_url} is not migrated "
+                f"(at {now or 'nothing'}, code needs {head}). Run: partybot db upgrade"
+            )
+
+    @property
+    def safe_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
