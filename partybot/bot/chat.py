@@ -5,6 +5,7 @@ user, `/quit` leaves). Without one it reads one message per line, prints each re
 the end of input, so transcripts can be piped through it.
 """
 
+import asyncio
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -68,7 +69,7 @@ async def run_chat(app: App, files_dir: Path, as_phone: str | None, guest: str |
         print(CONSOLE_HELP)
     while True:
         try:
-            text = input("> " if interactive else "")
+            text = await asyncio.to_thread(input, "> " if interactive else "")
         except EOFError:
             break
         if not interactive:

@@ -178,7 +178,17 @@ class Engine:
             member = await session.get(Member, account.member_id) if account.member_id else None
             roles = await directory.roles_of(session, member.id) if member else []
             state = State.load(row)
-            ctx = Ctx(session, self.settings, now, inbound, account, member, roles, state.data)
+            ctx = Ctx(
+                session,
+                self.settings,
+                now,
+                inbound,
+                account,
+                member,
+                roles,
+                state.data,
+                self.registry,
+            )
             turn = Turn(self, ctx, state, idle_since)
             await turn.run()
             saved = await session.execute(

@@ -85,6 +85,7 @@ class Ctx:
     member: Member | None
     roles: list[HeldRole]
     data: dict[str, Any]
+    registry: "Registry"
     said: list[Reply] = field(default_factory=list)
 
     @property

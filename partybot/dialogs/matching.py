@@ -66,7 +66,11 @@ def _score(typed: str, target: str) -> float:
     """Similarity that forgives typos and extra words but not a single shared short word."""
     if len(typed) <= 2 or len(target) <= 2:
         return 100.0 if typed == target else 0.0
-    return max(fuzz.ratio(typed, target), fuzz.token_set_ratio(typed, target) * 0.95)
+    return max(
+        fuzz.ratio(typed, target),
+        fuzz.token_set_ratio(typed, target) * 0.95,
+        fuzz.partial_ratio(typed, target) * 0.9 if len(typed) >= 4 else 0.0,
+    )
 
 
 def exact_match(text: str, candidates: Sequence[Candidate]) -> str | None:

@@ -1,16 +1,16 @@
 """The main menu: the procedures this member may use, by role; nothing that is not built."""
 
 from partybot.dialogs import texts
-from partybot.dialogs.flow import REGISTRY, Ask, Ctx, Dialog, Option, Outcome, Switch
+from partybot.dialogs.flow import REGISTRY, Ask, Ctx, Dialog, MenuEntry, Option, Outcome, Switch
 
 menu = REGISTRY.dialog(Dialog("menu", texts.NAV_MENU, help=texts.MENU_HELP))
 
 
-def entries(ctx: Ctx) -> list:  # type: ignore[type-arg]
+def entries(ctx: Ctx) -> list[MenuEntry]:
     member = ctx.member
     if member is None:
         return []
-    return [entry for entry in REGISTRY.menu if entry.visible(member, ctx.roles)]
+    return [entry for entry in ctx.registry.menu if entry.visible(member, ctx.roles)]
 
 
 @menu.ask("root")

@@ -1,0 +1,246 @@
+"""The dialog engine as a member meets it: choices, navigation, resuming, bad input, idempotency."""
+
+import asyncio
+
+import pytest
+from sqlalchemy import select
+
+from partybot.dialogs import texts
+from partybot.dialogs.engine import Engine
+from partybot.dialogs.model import Inbound, InboundKind
+from partybot.services import notifications
+from partybot.settings import Settings
+from partybot.storage.db import Database
+from partybot.storage.models import Conversation, OutboxMessage
+from tests.support.clock import FakeClock
+from tests.support.sample_dialog import registry_with_samples
+from tests.support.transcript import Person
+from tests.support.world import World, build_world
+
+
+@pytest.fixture
+def engine(db: Database, settings: Settings, clock: FakeClock) -> Engine:
+    return Engine(db, settings, clock, registry=registry_with_samples())
+
+
+@pytest.fixture
+async def world(db: Database) -> World:
+    return await build_world(db)
+
+
+@pytest.fixture
+async def an(engine: Engine, world: World) -> Person:
+    """Nguyễn Văn An, linked on the console, at the main menu."""
+    from partybot.handlers.console import ConsoleChannel
+
+    channel = ConsoleChannel(engine, files_dir=None, write=print)  # type: ignore[arg-type]
+    await channel.login("+84912000001")
+    person = Person(engine, "+84912000001")
+    await person.says("menu")
+    return person
+
+
+async def state(db: Database, user_key: str) -> Conversation:
+    async with db.transaction() as session:
+        from partybot.storage.models import ChannelAccount
+
+        row = await session.scalar(
+            select(Conversation)
+            .join(ChannelAccount, ChannelAccount.id == Conversation.account_id)
+            .where(ChannelAccount.external_id == user_key)
+        )
+        assert row is not None
+        return row
+
+
+async def test_menu_shows_only_what_the_role_allows(engine: Engine, an: Person, world) -> None:
+    assert an.last.text == texts.MENU_QUESTION
+    assert texts.PROFILE_TITLE in an.options
+    assert texts.INVITE_TITLE not in an.options
+    from partybot.handlers.console import ConsoleChannel
+
+    await ConsoleChannel(engine, None, print).login("+84912000002")  # type: ignore[arg-type]
+    binh = Person(engine, "+84912000002")
+    await binh.says("menu")
+    assert texts.INVITE_TITLE in binh.options
+
+
+@pytest.mark.parametrize("typed", ["1", "số 1", "Thủ tục mẫu", "thu tuc mau", "thu tuc mao", "mau"])
+async def test_a_choice_by_number_label_or_typo(an: Person, typed: str) -> None:
+    await an.says(typed)
+    assert an.last.text == "Bác muốn làm gì?"
+
+
+async def test_unsure_match_is_confirmed_not_guessed(an: Person, db: Database) -> None:
+    await an.says("1")
+    await an.says("nhan set")  # close to "Xin nhận xét nơi cư trú", not certain
+    assert an.last.text == texts.DID_YOU_MEAN.format(label="Xin nhận xét nơi cư trú")
+    assert an.options == [texts.YES, texts.NO]
+    await an.says("không")
+    assert an.last.text == "Bác muốn làm gì?"
+    await an.says("nhan set")
+    await an.says("vâng")
+    assert an.last.text == "Ngày nào ạ?"
+    assert (await state(db, an.user_key)).state["data"]["kind"] == "review"
+
+
+async def test_full_walk_with_validators(an: Person) -> None:
+    await an.says("1")
+    await an.says("dong dang phi")
+    await an.says("31/02/2026")
+    assert texts.BAD_DATE in an.text and an.last.text == "Ngày nào ạ?"
+    await an.says("15/3/26")
+    await an.says("7tr5")
+    await an.says("Ghi chú <b>đậm</b>'; DROP TABLE members; --")
+    assert "Xong: dues 2026-03-15 7500000 «Ghi chú <b>đậm</b>'; DROP TABLE members; --»" in an.text
+    assert an.last.text == texts.MENU_NEXT
+
+
+async def test_back_keeps_what_was_typed(an: Person, db: Database) -> None:
+    await an.says("1")
+    await an.says("2")
+    await an.says("01/01/2026")
+    assert an.last.text == "Bao nhiêu tiền?"
+    await an.says("quay lai")
+    assert an.last.text == "Ngày nào ạ?"
+    assert (await state(db, an.user_key)).state["data"]["when"] == "2026-01-01"
+    await an.says("Quay lại")
+    assert an.last.text == "Bác muốn làm gì?"
+    await an.says("Quay lại")
+    assert an.last.text == texts.MENU_QUESTION
+
+
+async def test_cancel_drops_the_procedure(an: Person, db: Database) -> None:
+    await an.says("1")
+    await an.says("2")
+    await an.says("huỷ")
+    assert texts.CANCELLED.format(title="Thủ tục mẫu") in an.text
+    assert an.last.text == texts.MENU_QUESTION
+    row = await state(db, an.user_key)
+    assert row.dialog == "menu" and row.state["suspended"] == {}
+
+
+async def test_menu_keeps_an_unfinished_procedure(an: Person) -> None:
+    await an.says("1")
+    await an.says("2")
+    await an.says("01/01/2026")
+    await an.says("menu chinh")
+    assert texts.SUSPENDED.format(title="Thủ tục mẫu") in an.text
+    await an.says("1")
+    assert an.last.text == texts.RESUME_QUESTION.format(title="Thủ tục mẫu")
+    await an.says("làm tiếp")
+    assert an.last.text == "Bao nhiêu tiền?"
+    await an.says("menu")
+    await an.says("thu tuc mau")
+    await an.says("2")  # start over
+    assert an.last.text == "Bác muốn làm gì?"
+
+
+async def test_coming_back_days_later_offers_to_continue(an: Person, clock: FakeClock) -> None:
+    await an.says("1")
+    await an.says("1")
+    clock.advance(days=3)
+    await an.says("15/03/2026")
+    assert an.last.text == texts.RESUME_QUESTION.format(title="Thủ tục mẫu")
+    await an.says("1")
+    assert an.last.text == "Ngày nào ạ?"
+    await an.says("15/03/2026")
+    assert an.last.text == "Bao nhiêu tiền?"
+
+
+async def test_help_repeats_the_same_step(an: Person) -> None:
+    await an.says("1")
+    await an.says("trợ giúp")
+    assert "Chọn một việc." in an.text and an.last.text == "Bác muốn làm gì?"
+    await an.says("?")
+    assert an.last.text == "Bác muốn làm gì?"
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    ["", "   ", "😀😀😀", "x" * 5000, "<script>alert(1)</script>", "' OR 1=1 --", "☎️ 0912"],
+)
+async def test_garbage_never_moves_or_loses_anything(an: Person, db: Database, garbage) -> None:
+    await an.says("1")
+    await an.says("1")
+    before = (await state(db, an.user_key)).state["data"]
+    await an.says(garbage)
+    assert an.last.text == "Ngày nào ạ?"
+    assert (await state(db, an.user_key)).state["data"] == before
+    assert len(an.text) < 1000
+
+
+async def test_stickers_and_photos_are_answered_in_words(an: Person) -> None:
+    await an.says("1")
+    await an.send(an.inbound(kind=InboundKind.UNSUPPORTED))
+    assert texts.UNSUPPORTED in an.text and an.last.text == "Bác muốn làm gì?"
+
+
+async def test_three_failures_offer_a_human(an: Person, db: Database, world: World) -> None:
+    await an.says("1")
+    await an.says("1")
+    for _ in range(3):
+        await an.says("hôm qua")
+    assert an.last.text == texts.HUMAN_OFFER
+    await an.says("1")
+    assert texts.HUMAN_SENT.format(name="Trần Thị Bình") in an.text
+    assert an.last.text == "Ngày nào ạ?"
+    async with db.transaction() as session:
+        notice = await session.scalar(select(OutboxMessage))
+    assert notice is not None and notice.member_id == world.people["binh"].id
+    assert notice.event == "help.requested" and notice.params["typed"] == "hôm qua"
+
+
+async def test_the_same_update_twice_has_one_effect(an: Person, db: Database) -> None:
+    await an.says("2")
+    update = an.inbound(text="x")
+    first = await an.send(update)
+    again = await an.send(update)
+    assert first and again == []
+    assert (await state(db, an.user_key)).state["data"]["n"] == 1
+
+
+async def test_two_processes_never_lose_an_update(
+    db: Database, settings: Settings, clock: FakeClock, an: Person
+) -> None:
+    await an.says("2")
+    other = Engine(db, settings, clock, registry=registry_with_samples())
+    engines = [an.engine, other] * 5
+    await asyncio.gather(
+        *(
+            e.handle(Inbound("console", an.user_key, text="x", update_key=f"c{i}"))
+            for i, e in enumerate(engines)
+        )
+    )
+    assert (await state(db, an.user_key)).state["data"]["n"] == 10
+
+
+async def test_address_form_is_configurable(
+    db: Database, settings: Settings, clock: FakeClock, world: World
+) -> None:
+    formal = Engine(db, settings.model_copy(update={"address_form": "Đồng chí"}), clock)
+    guest = Person(formal, "tg-formal")
+    await guest.says("hi")
+    assert "Chào Đồng chí" in guest.text and "Bác" not in guest.text
+
+
+async def test_buttons_are_checked_server_side(an: Person, db: Database, world, clock) -> None:
+    async with db.transaction() as session:
+        mine = await notifications.action_token(
+            session, world.people["an"].id, "sample.open", 7, clock()
+        )
+        theirs = await notifications.action_token(
+            session, world.people["binh"].id, "sample.open", 7, clock()
+        )
+        handled = await notifications.action_token(
+            session, world.people["an"].id, "sample.open", 0, clock()
+        )
+    await an.presses(theirs)
+    assert texts.BUTTON_NOT_YOURS in an.text
+    await an.presses("forged-token")
+    assert texts.BUTTON_GONE in an.text
+    await an.presses(handled)
+    assert texts.ALREADY_HANDLED in an.text
+    await an.presses(mine)
+    assert an.last.text == "Bác muốn làm gì?"
+    assert (await state(db, an.user_key)).state["data"] == {"opened_for": 7}
