@@ -223,7 +223,9 @@ async def test_polling_returns_one_update_per_call_then_none(
         user.send_unsupported(),
         user.send_voice(),
     ]
+    assert emu.pending == sent
     got = [await client.get_update(timeout_s=0) for _ in sent]
+    assert emu.pending == []
     assert all(isinstance(u, ZaloUpdate) for u in got)
     updates = [u for u in got if u is not None]
     assert [u.kind for u in updates] == ["text", "image", "sticker", "unsupported", "voice"]

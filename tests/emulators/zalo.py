@@ -103,7 +103,9 @@ class EmulatedUser:
             extra["caption"] = caption
         return self._send("message.image.received", **extra)
 
-    def send_sticker(self, sticker: str = "bfe458bf64fa8da4d4eb", url: str | None = None) -> dict:
+    def send_sticker(
+        self, sticker: str = "bfe458bf64fa8da4d4eb", url: str | None = None
+    ) -> dict[str, Any]:
         return self._send(
             "message.sticker.received",
             sticker=sticker,
