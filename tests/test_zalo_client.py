@@ -14,7 +14,6 @@ import aiohttp
 import pytest
 import segno
 from aiohttp import web
-from emulators.zalo import ZaloEmulator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +33,7 @@ from partybot.handlers.zalo import (
     parse_update,
     verify_secret,
 )
+from tests.emulators.zalo import ZaloEmulator
 
 SECRET = "webhook-secret-1234"
 
