@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     )
     max_tries: int = 3
 
+    # Approvals: one reminder to the approver, then escalation to the committee office above.
+    approval_remind_hours: float = 24
+    approval_escalate_hours: float = 72
+
     @field_validator("address_form")
     @classmethod
     def _known_form(cls, value: str) -> str:

@@ -48,7 +48,7 @@ REGISTRY.menu_entry(
     )
 )
 
-invite = REGISTRY.dialog(Dialog("invite", texts.INVITE_TITLE))
+invite = REGISTRY.dialog(Dialog("invite", texts.INVITE_TITLE, resumable=False))
 REGISTRY.menu_entry(
     MenuEntry(
         "invite",

@@ -521,7 +521,7 @@ class Turn:
     def suspend_current(self) -> None:
         """Keep an unfinished procedure so the member can pick it up later."""
         state = self.state
-        if state.dialog in (MENU, ONBOARDING) or (not state.data and not state.stack):
+        if not self.dialog.resumable or (not state.data and not state.stack):
             return
         state.suspended[state.dialog] = state.snapshot()
         self.say(texts.SUSPENDED.format(title=self.dialog.title))
@@ -550,7 +550,7 @@ class Turn:
     # -- pending questions -------------------------------------------------------------------
 
     def is_stale(self) -> bool:
-        if self.state.dialog in (MENU, ONBOARDING):
+        if not self.dialog.resumable:
             return False
         idle = self.ctx.now - self.idle_since
         return idle > timedelta(minutes=self.settings.resume_after_minutes)
@@ -680,7 +680,7 @@ class Turn:
         self.ctx.data = {}
         with self.collecting():
             outcome = await handler(self.ctx, token.subject_id)
-        if isinstance(outcome, Done) and self.state.dialog not in (MENU, ONBOARDING):
+        if isinstance(outcome, Done) and self.dialog.resumable:
             self.replies.append(Reply(outcome.text, attachments=list(outcome.attachments)))
             await self.ask()
             return

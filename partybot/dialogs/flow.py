@@ -114,10 +114,11 @@ class Step:
 class Dialog:
     """A named state machine of steps; the first step registered is where it starts."""
 
-    def __init__(self, name: str, title: str, help: str = "") -> None:
+    def __init__(self, name: str, title: str, help: str = "", resumable: bool = True) -> None:
         self.name = name
         self.title = title
         self.help = help
+        self.resumable = resumable  # kept for later when the member leaves it half-way
         self.steps: dict[str, Step] = {}
 
     @property

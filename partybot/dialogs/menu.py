@@ -3,7 +3,7 @@
 from partybot.dialogs import texts
 from partybot.dialogs.flow import REGISTRY, Ask, Ctx, Dialog, MenuEntry, Option, Outcome, Switch
 
-menu = REGISTRY.dialog(Dialog("menu", texts.NAV_MENU, help=texts.MENU_HELP))
+menu = REGISTRY.dialog(Dialog("menu", texts.NAV_MENU, help=texts.MENU_HELP, resumable=False))
 
 
 def entries(ctx: Ctx) -> list[MenuEntry]:

@@ -157,3 +157,16 @@ HELP_REQUEST_NOTICE = (
     "Đảng viên {name} ({phone}) cần giúp ở bước «{step}» của «{title}». "
     "Lần gõ cuối: «{typed}». Đồng chí liên hệ giúp nhé."
 )
+
+# Approvals inbox ("Việc cần duyệt"), shared by every procedure.
+APPROVALS_TITLE = "Việc cần duyệt"
+APPROVALS_NONE = "Hiện không có việc nào chờ đồng chí duyệt."
+APPROVALS_PICK = "Có {count} việc chờ đồng chí. Đồng chí chọn việc muốn xem."
+APPROVALS_GONE = "Việc này đã được xử lý hoặc không còn thuộc quyền của đồng chí."
+APPROVAL_HINT = "(Hoặc vào mục «Việc cần duyệt» trong menu.)"
+APPROVAL_REMINDER = "Nhắc việc: yêu cầu này đã chờ đồng chí hơn một ngày."
+APPROVAL_ESCALATED = (
+    "Việc «{title}» ở {org} đã chờ từ {since} mà chưa được xử lý. "
+    "Người được giao: {approvers}. Đề nghị văn phòng đảng ủy đôn đốc."
+)
+NOBODY = "chưa có ai"

@@ -91,6 +91,19 @@ async def on_count(ctx: Ctx, _text: str) -> Outcome:
     return Goto("count")
 
 
+def sample_kind() -> None:
+    from partybot.dialogs.approvals import ApprovalKind, approval_kind
+
+    approval_kind(
+        ApprovalKind(
+            "sample",
+            title=lambda p: f"Yêu cầu mẫu của {p['name']}",
+            detail=lambda p: f"Đồng chí {p['name']} xin duyệt việc mẫu.",
+            actions={"approve": "Đồng ý"},
+        )
+    )
+
+
 def registry_with_samples() -> Registry:
     """The real registry plus the sample dialogs, without touching the real one."""
     import partybot.dialogs.installed  # noqa: F401
@@ -102,10 +115,19 @@ def registry_with_samples() -> Registry:
         actions=dict(REGISTRY.actions),
         notices=dict(REGISTRY.notices),
     )
+    sample_kind()
     registry.dialog(form)
     registry.dialog(counter)
     registry.menu_entry(MenuEntry("form", form.title, everyone, order=1, synonyms=("mau",)))
     registry.menu_entry(MenuEntry("counter", counter.title, everyone, order=2))
+
+    @registry.action("sample.approve")
+    async def approve_sample(ctx: Ctx, subject_id: int) -> Outcome:
+        from partybot.services import approvals
+
+        assert ctx.member is not None
+        closed = await approvals.close(ctx.session, "sample", subject_id, ctx.member.id, ctx.now)
+        return Done("Đã duyệt." if closed else "Yêu cầu này đã được xử lý.")
 
     @registry.action("sample.open")
     async def open_sample(ctx: Ctx, subject_id: int) -> Outcome:

@@ -1,5 +1,6 @@
 """Every table, imported here so that the metadata (and Alembic) sees all of them."""
 
+from partybot.storage.models.approvals import Approval, ApprovalStatus
 from partybot.storage.models.audit import AuditEntry
 from partybot.storage.models.base import Base, utcnow
 from partybot.storage.models.conversation import (
@@ -21,6 +22,8 @@ from partybot.storage.models.directory import (
 
 __all__ = [
     "ActionToken",
+    "Approval",
+    "ApprovalStatus",
     "AuditEntry",
     "Base",
     "ChannelAccount",

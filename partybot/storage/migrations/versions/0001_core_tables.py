@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-03 18:44:06.033349
+Create Date: 2026-12-03 18:52:40.593684
 """
 
 from collections.abc import Sequence
@@ -111,6 +111,45 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("action_tokens", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_action_tokens_member_id"), ["member_id"], unique=False)
+
+    op.create_table(
+        "approvals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "roles", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
+        ),
+        sa.Column(
+            "params", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False
+        ),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("escalated_org_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"],
+            ["members.id"],
+            name=op.f("fk_approvals_decided_by_id_members"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["escalated_org_id"],
+            ["organisations.id"],
+            name=op.f("fk_approvals_escalated_org_id_organisations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["org_id"], ["organisations.id"], name=op.f("fk_approvals_org_id_organisations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_approvals")),
+    )
+    with op.batch_alter_table("approvals", schema=None) as batch_op:
+        batch_op.create_index("ix_approvals_pending", ["status", "org_id"], unique=False)
+        batch_op.create_index("ix_approvals_subject", ["kind", "subject_id"], unique=False)
 
     op.create_table(
         "audit_log",
@@ -318,6 +357,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_audit_subject")
 
     op.drop_table("audit_log")
+    with op.batch_alter_table("approvals", schema=None) as batch_op:
+        batch_op.drop_index("ix_approvals_subject")
+        batch_op.drop_index("ix_approvals_pending")
+
+    op.drop_table("approvals")
     with op.batch_alter_table("action_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_action_tokens_member_id"))
 
