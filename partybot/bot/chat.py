@@ -7,6 +7,7 @@ the end of input, so transcripts can be piped through it.
 
 import asyncio
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,7 +65,7 @@ async def run_chat(app: App, files_dir: Path, as_phone: str | None, guest: str |
     if as_phone and not await session.become(as_phone):
         raise SystemExit(2)
     if guest or not as_phone:
-        session.become_guest(guest or GUEST)
+        session.become_guest(guest or f"{GUEST}-{uuid.uuid4().hex[:8]}")
     if interactive:
         print(CONSOLE_HELP)
     while True:

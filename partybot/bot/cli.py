@@ -78,3 +78,97 @@ def chat(
     from partybot.bot.chat import run_chat
 
     run_with_app(settings_for(db), lambda opened: run_chat(opened, files, as_phone, guest))
+
+
+@app.command("import-roster")
+def import_roster_command(
+    orgs: Annotated[Path | None, typer.Argument(help="Organisations, CSV or XLSX.")] = None,
+    members: Annotated[Path | None, typer.Argument(help="Members, CSV or XLSX.")] = None,
+    partial: Annotated[
+        bool, typer.Option(help="Write the good rows even when some rows are bad.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Import the roster; every bad row is reported and, by default, nothing is written."""
+    from partybot.bot.reports import print_roster_report
+    from partybot.services.roster import import_roster
+
+    async def body(opened: App) -> bool:
+        async with opened.db.transaction() as session:
+            report = await import_roster(session, orgs, members, partial=partial)
+        print_roster_report(console, report)
+        return report.written and not report.problems
+
+    if not run_with_app(settings_for(db), body):
+        raise typer.Exit(1)
+
+
+@app.command()
+def invite(phone: str, db: DbOption = None) -> None:
+    """Print a one-time code (and the invite token) that links this member's account."""
+    from partybot.dialogs import texts
+    from partybot.services import identity
+    from partybot.services.directory import member_by_phone
+    from partybot.services.phones import InvalidPhone, normalise_phone
+
+    settings = settings_for(db)
+
+    async def body(opened: App) -> None:
+        try:
+            normalised = normalise_phone(phone)
+        except InvalidPhone:
+            console.print(texts.BAD_PHONE)
+            raise typer.Exit(2) from None
+        async with opened.db.transaction() as session:
+            member = await member_by_phone(session, normalised)
+            if member is None:
+                console.print(texts.INVITE_NOT_FOUND.format(phone=phone))
+                raise typer.Exit(1)
+            issued = await identity.issue_invite(
+                session, member, None, opened.engine.clock(), settings.invite_ttl_hours
+            )
+        expires = issued.expires_at.astimezone(settings.tz).strftime("%H:%M %d/%m/%Y")
+        console.print(
+            texts.INVITE_DONE.format(
+                name=member.full_name, code=issued.code, expires=expires, token=issued.token
+            )
+        )
+
+    run_with_app(settings, body)
+
+
+@app.command()
+def demo(
+    seed_only: Annotated[
+        bool, typer.Option("--seed-only", help="Write the demo database and exit.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the accounts as JSON.")] = False,
+    files: Annotated[Path, typer.Option(help="Where QR codes and PDFs are written.")] = Path(
+        "partybot-files"
+    ),
+    db: DbOption = None,
+) -> None:
+    """Seed a demo ward into a local SQLite file and open a console chat (no token needed)."""
+    import json
+
+    from partybot.bot.chat import run_chat
+    from partybot.bot.demo import seed
+    from partybot.bot.reports import print_demo_intro
+
+    settings = settings_for(db)
+    if "database_url" not in settings.model_fields_set:
+        settings = settings.model_copy(update={"database_url": DEMO_DATABASE})
+
+    async def body(opened: App) -> None:
+        accounts = await seed(opened.db, opened.engine.clock(), settings.invite_ttl_hours)
+        if as_json:
+            print(json.dumps([a.as_dict() for a in accounts], ensure_ascii=False, indent=2))
+        else:
+            print_demo_intro(console, opened.db.safe_url, accounts, interactive=not seed_only)
+        if not seed_only:
+            await run_chat(opened, files, None, None)
+
+    run_with_app(settings, body, migrate=True)
+
+
+DEMO_DATABASE = "sqlite+aiosqlite:///./partybot-demo.db"

@@ -12,7 +12,9 @@ from partybot.services import directory, identity
 from partybot.services.phones import display_phone
 from partybot.storage.models import Member
 
-onboarding = REGISTRY.dialog(Dialog("onboarding", "Đăng ký", help=texts.ASK_PHONE_HELP, resumable=False))
+onboarding = REGISTRY.dialog(
+    Dialog("onboarding", "Đăng ký", help=texts.ASK_PHONE_HELP, resumable=False)
+)
 
 
 def phone_or_token(text: str) -> tuple[str, str]:
