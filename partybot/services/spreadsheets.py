@@ -25,7 +25,7 @@ BUSINESS_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MONEY_FORMAT = "#,##0"
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
-HEADER_SCAN_ROWS = 10  # a title, notes or blank lines may sit above the header row
+HEADER_SCAN_ROWS = 30  # bank statements put a title and account details above the table
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
