@@ -1,47 +1,23 @@
-"""The `partybot` command: demo, console chat, migrations, roster import, invite codes."""
+"""The `partybot` command: demo, console chat, migrations, roster import, invite codes.
+
+Each procedure keeps its commands in its own module and adds them here with one line.
+"""
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from partybot.bot.app import App, open_app
-from partybot.settings import Settings
-from partybot.storage.db import Database, NotMigrated
+from partybot.bot.app import App
+from partybot.bot.cliutil import DbOption, console, run_with_app, settings_for
+from partybot.storage.db import Database
 
 app = typer.Typer(help="Trợ lý Đảng viên — partybot.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+export_app = typer.Typer(help="Excel exports for the ward office.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-console = Console()
-T = TypeVar("T")
-
-DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (default: DATABASE_URL).")]
-
-
-def settings_for(db: str | None) -> Settings:
-    return Settings(database_url=db) if db else Settings()
-
-
-def run_with_app(
-    settings: Settings, body: Callable[[App], Awaitable[T]], migrate: bool = False
-) -> T:
-    """Open the app, run the body, close; an unmigrated database stops with the fix to run."""
-
-    async def main() -> T:
-        try:
-            opened = await open_app(settings, migrate=migrate)
-        except NotMigrated as problem:
-            console.print(f"[red]{problem}[/red]")
-            raise typer.Exit(2) from None
-        try:
-            return await body(opened)
-        finally:
-            await opened.close()
-
-    return asyncio.run(main())
+app.add_typer(export_app, name="export")
 
 
 @db_app.command("upgrade")
