@@ -58,8 +58,8 @@ def chat(
 
 @app.command("import-roster")
 def import_roster_command(
-    orgs: Annotated[Path | None, typer.Argument(help="Organisations, CSV or XLSX.")] = None,
-    members: Annotated[Path | None, typer.Argument(help="Members, CSV or XLSX.")] = None,
+    orgs: Annotated[str, typer.Argument(help="Organisations, CSV or XLSX ('-' to skip).")],
+    members: Annotated[str, typer.Argument(help="Members, CSV or XLSX ('-' to skip).")] = "-",
     partial: Annotated[
         bool, typer.Option(help="Write the good rows even when some rows are bad.")
     ] = False,
@@ -69,9 +69,12 @@ def import_roster_command(
     from partybot.bot.reports import print_roster_report
     from partybot.services.roster import import_roster
 
+    def source(name: str) -> Path | None:
+        return None if name == "-" else Path(name)
+
     async def body(opened: App) -> bool:
         async with opened.db.transaction() as session:
-            report = await import_roster(session, orgs, members, partial=partial)
+            report = await import_roster(session, source(orgs), source(members), partial=partial)
         print_roster_report(console, report)
         return report.written and not report.problems
 

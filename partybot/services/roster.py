@@ -344,6 +344,7 @@ async def check_references(
             )
         ).all()
     )
+    in_file = {m.values["card_number"] for m in members}  # these may give up their phone
     for member in members:
         checks = [(MemberColumn.CELL, member.cell), (MemberColumn.RESIDENCE, member.residence)]
         checks += [(MemberColumn.ROLES, org) for _, org in member.roles or []]
@@ -352,11 +353,9 @@ async def check_references(
                 problems.append(
                     Problem("members", member.row, column, ProblemCode.UNKNOWN_ORG, code)
                 )
-        phone = member.values["phone"]
-        if (
-            phone
-            and owners.get(phone, member.values["card_number"]) != member.values["card_number"]
-        ):
+        phone, card = member.values["phone"], member.values["card_number"]
+        owner = owners.get(phone, card)
+        if phone and owner != card and owner not in in_file:
             problems.append(
                 Problem("members", member.row, MemberColumn.PHONE, ProblemCode.PHONE_TAKEN, phone)
             )
