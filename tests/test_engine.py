@@ -244,3 +244,14 @@ async def test_buttons_are_checked_server_side(an: Person, db: Database, world, 
     await an.presses(mine)
     assert an.last.text == "Bác muốn làm gì?"
     assert (await state(db, an.user_key)).state["data"] == {"opened_for": 7}
+
+
+async def test_a_step_removed_by_an_upgrade_falls_back_to_the_menu(an: Person, db) -> None:
+    await an.says("1")
+    async with db.transaction() as session:
+        row = await session.scalar(select(Conversation))
+        assert row is not None
+        row.step = "no-longer-exists"
+    await an.says("xin chào")
+    assert texts.ERROR not in an.text
+    assert an.last.text == texts.MENU_QUESTION

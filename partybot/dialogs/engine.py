@@ -178,6 +178,9 @@ class Engine:
             member = await session.get(Member, account.member_id) if account.member_id else None
             roles = await directory.roles_of(session, member.id) if member else []
             state = State.load(row)
+            dialog = self.registry.dialogs.get(state.dialog)
+            if dialog is None or state.step not in dialog.steps:  # a step removed by an upgrade
+                state = State(MENU, "root", suspended=state.suspended)
             ctx = Ctx(
                 session,
                 self.settings,
