@@ -59,8 +59,9 @@ class Reply:
         """The choices in the order text channels number them (a typed number picks the same).
 
         Navigation is numbered only under a list of choices; under a free-text question a typed
-        number is the answer itself.
+        number is the answer itself. Actions are buttons only: text channels leave them out and
+        the notice itself says where to act (the approvals inbox).
         """
-        if not (self.actions or self.choices):
+        if not self.choices:
             return []
-        return [*self.actions, *self.choices, *self.nav]
+        return [*self.choices, *self.nav]

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from partybot.dialogs.engine import Engine
 from partybot.dialogs.model import Inbound, Reply
+from partybot.handlers.plaintext import choice_lines
 from partybot.services import files, identity
 from partybot.services.directory import member_by_phone
 from partybot.storage.models import ChannelAccount, OutboxMessage, OutboxStatus
@@ -77,11 +78,10 @@ class ConsoleChannel:
         self.write(reply.text)
         for attachment in reply.attachments:
             self.write(f"[Tệp: {await self.save(attachment.file_token, now)}]")
-        numbered = reply.numbered
-        if numbered:
-            self.write("\n".join(f"  {i}. {choice.label}" for i, choice in enumerate(numbered, 1)))
-        elif reply.nav:
-            self.write("  (" + " · ".join(choice.label for choice in reply.nav) + ")")
+        if reply.actions:
+            self.write("  [nút: " + " · ".join(action.label for action in reply.actions) + "]")
+        for line in choice_lines(reply):
+            self.write(f"  {line}")
 
     async def save(self, token: str, now: datetime | None) -> Path:
         async with self.db.transaction() as session:

@@ -1,0 +1,198 @@
+"""The Zalo channel end to end against a local Zalo Bot API emulator, webhook and polling."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from partybot.handlers.ratelimit import LocalRateLimiter
+from sqlalchemy import select
+
+from partybot.dialogs import texts
+from partybot.dialogs.engine import Engine
+from partybot.dialogs.model import Attachment, Reply
+from partybot.handlers.files_web import add_file_routes
+from partybot.handlers.sending import RetryLater, Unreachable
+from partybot.handlers.zalo.channel import ZaloChannel, ZaloSender
+from partybot.handlers.zalo.client import ZaloBotClient
+from partybot.services import files, identity
+from partybot.storage.db import Database
+from partybot.storage.models import ChannelAccount, Member
+from tests.emulators.zalo import ZaloEmulator
+from tests.support.clock import FakeClock
+from tests.support.world import World, build_world
+
+SECRET = "s3cret-webhook-token"
+
+
+@dataclass
+class Rig:
+    emu: ZaloEmulator
+    channel: ZaloChannel
+    server: TestServer
+    world: World
+
+
+async def rig(db: Database, engine: Engine, clock: FakeClock, webhook: bool) -> AsyncIterator[Rig]:
+    world = await build_world(db)
+    async with ZaloEmulator() as emu:
+        web_app = web.Application()
+        server = TestServer(web_app, host="127.0.0.1")
+        client = ZaloBotClient(emu.token, api_base=emu.base_url)
+        base = None
+        if webhook:
+            await server.start_server()  # the URL must be known before the routes are added
+            base = str(server.make_url("")).rstrip("/")
+        limiter = LocalRateLimiter(global_rate=1000, per_chat_rate=1000, per_chat_burst=10)
+        sender = ZaloSender(client, limiter, base)
+        channel = ZaloChannel(engine, client, sender, SECRET if webhook else None, base, 1)
+        channel.add_routes(web_app)
+        add_file_routes(web_app, db, clock)
+        if not webhook:
+            await server.start_server()
+        await channel.start()
+        try:
+            yield Rig(emu, channel, server, world)
+        finally:
+            await channel.stop()
+            await server.close()
+
+
+@pytest.fixture(params=["webhook", "polling"])
+async def zalo(request, db: Database, engine: Engine, clock: FakeClock) -> AsyncIterator[Rig]:
+    async for ready in rig(db, engine, clock, webhook=request.param == "webhook"):
+        yield ready
+
+
+async def said(emu: ZaloEmulator, user: str, count: int) -> list[str]:
+    await emu.wait_for(lambda: len(emu.texts_to(user)) >= count)
+    return emu.texts_to(user)
+
+
+async def test_onboarding_by_code_then_the_menu_by_typed_numbers(zalo: Rig, db, clock) -> None:
+    emu = zalo.emu
+    async with db.transaction() as session:
+        an = await session.get(Member, zalo.world.people["an"].id)
+        assert an is not None
+        invite = await identity.issue_invite(session, an, None, clock(), 72)
+    user = emu.user("6ede9afa66b88fe6d6a9", "Bác An")
+    user.send_text("xin chào")
+    first = await said(emu, user.user_id, 1)
+    assert texts.WELCOME in first[0] and texts.ASK_PHONE in first[0]
+    assert "(Gõ: Quay lại · Trợ giúp)" in first[0]
+    user.send_text("0912 000 001")
+    assert texts.ASK_CODE in (await said(emu, user.user_id, 2))[-1]
+    user.send_text(invite.code)
+    linked = (await said(emu, user.user_id, 3))[-1]
+    assert "Nguyễn Văn An" in linked and "1. Thông tin của tôi" in linked
+    assert "Gõ số 1, 2, 3… hoặc gõ chữ." in linked
+    user.send_text("1")
+    profile = (await said(emu, user.user_id, 4))[-1]
+    assert "Số thẻ đảng viên: C12000001" in profile
+    user.send_text("thong tin cua toi")
+    assert "Họ tên: Nguyễn Văn An" in (await said(emu, user.user_id, 5))[-1]
+    async with db.transaction() as session:
+        account = await session.scalar(
+            select(ChannelAccount).where(ChannelAccount.channel == "zalo")
+        )
+    assert account is not None and account.member_id == zalo.world.people["an"].id
+    assert account.external_id == user.user_id and account.verified_by == "code"
+
+
+async def test_invite_token_as_the_first_message(zalo: Rig, db, clock) -> None:
+    async with db.transaction() as session:
+        binh = await session.get(Member, zalo.world.people["binh"].id)
+        assert binh is not None
+        invite = await identity.issue_invite(session, binh, None, clock(), 72)
+    user = zalo.emu.user("aa11", "Bình")
+    user.send_text(invite.token)
+    assert "Trần Thị Bình" in (await said(zalo.emu, "aa11", 1))[0]
+
+
+async def test_stickers_images_and_unsupported_get_words(zalo: Rig) -> None:
+    user = zalo.emu.user("bb22")
+    user.send_text("chào")
+    await said(zalo.emu, "bb22", 1)
+    user.send_sticker()
+    user.send_image("https://example.invalid/x.jpg")
+    user.send_unsupported()
+    replies = await said(zalo.emu, "bb22", 4)
+    assert all(texts.UNSUPPORTED in reply for reply in replies[1:])
+
+
+async def test_a_redelivered_message_is_processed_once(zalo: Rig) -> None:
+    user = zalo.emu.user("cc33")
+    update = user.send_text("0987 654 321")
+    await said(zalo.emu, "cc33", 1)
+    zalo.emu.redeliver(update)
+    user.send_text("hết")
+    replies = await said(zalo.emu, "cc33", 2)
+    await zalo.emu.wait_for(lambda: not zalo.emu.pending)
+    assert len(zalo.emu.texts_to("cc33")) == 2
+    assert texts.BAD_PHONE in replies[1]
+
+
+async def test_images_go_by_url_and_long_text_is_split(zalo: Rig, db, clock) -> None:
+    user = zalo.emu.user("dd44")
+    user.send_text("chào")
+    await said(zalo.emu, "dd44", 1)
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    async with db.transaction() as session:
+        stored = await files.store(session, png, "qr.png", "image/png", clock())
+        token = stored.token
+    long_text = "\n".join(f"Dòng {i}: " + "chữ " * 20 for i in range(40))
+    reply = Reply(long_text, attachments=[Attachment(token, "qr.png", is_image=True)])
+    sender = zalo.channel.sender
+    if sender.public_base_url is None:
+        sender.public_base_url = str(zalo.server.make_url("")).rstrip("/")
+    await sender.send("dd44", [reply])
+    sent = zalo.emu.messages_to("dd44")[1:]
+    texts_sent = [m.text for m in sent if m.kind == "text"]
+    assert len(texts_sent) >= 2 and all(len(t) <= 2000 for t in texts_sent)
+    assert "\n".join(texts_sent).replace("\n", "") == long_text.replace("\n", "")
+    photo = next(m for m in sent if m.kind == "photo")
+    assert photo.photo_bytes == png and photo.photo_content_type == "image/png"
+    assert token in (photo.photo_url or "")
+
+
+async def test_refusals_map_to_sending_errors(zalo: Rig) -> None:
+    user = zalo.emu.user("ee55")
+    user.send_text("chào")
+    await said(zalo.emu, "ee55", 1)
+    zalo.emu.block("ee55")
+    with pytest.raises(Unreachable):
+        await zalo.channel.sender.send("ee55", [Reply("x")])
+    zalo.emu.unblock("ee55")
+    zalo.emu.fail_next("sendMessage", error_code=429)
+    with pytest.raises(RetryLater):
+        await zalo.channel.sender.send("ee55", [Reply("x")])
+
+
+async def test_webhook_refuses_a_wrong_secret_and_survives_garbage(
+    db: Database, engine: Engine, clock: FakeClock
+) -> None:
+    import aiohttp
+
+    async for ready in rig(db, engine, clock, webhook=True):
+        url = str(ready.server.make_url("/zalo/webhook"))
+        body = {"ok": True, "result": {"event_name": "message.text.received", "message": {}}}
+        async with aiohttp.ClientSession() as http:
+            async with http.post(url, json=body) as missing:
+                assert missing.status == 401
+            async with http.post(
+                url, json=body, headers={"X-Bot-Api-Secret-Token": "wrong"}
+            ) as bad:
+                assert bad.status == 401
+            headers = {"X-Bot-Api-Secret-Token": SECRET}
+            async with http.post(url, data=b"{not json", headers=headers) as garbage:
+                assert garbage.status == 200
+            odd = {
+                "event_name": "message.reaction.received",
+                "message": {"from": {"id": "ff66"}, "chat": {"id": "ff66"}},
+            }
+            async with http.post(url, json=odd, headers=headers) as unknown:
+                assert unknown.status == 200
+        async with db.transaction() as session:
+            accounts = (await session.scalars(select(ChannelAccount.external_id))).all()
+        assert accounts == ["ff66"]  # only the well-formed, authenticated call reached the engine
