@@ -101,8 +101,8 @@ def _numbers_before_units(tokens: list[str]) -> list[str]:
                     tokens[end + 1].isdigit() or tokens[end + 1] in _DIGIT_WORDS
                 )
                 if not names_a_month:
-                    out.append(str(value))
-                    i = end
+                    out += [str(value), tokens[end]]  # the unit is never read as a number again
+                    i = end + 1
                     break
         else:
             out.append(tokens[i])
@@ -167,6 +167,7 @@ def parse_number(text: str) -> int | None:
 # --------------------------------------------------------------------------- the catalogue
 
 _DATA = "partybot.dialogs.data"
+MAX_CHARS = 1000
 FAQ_PREFIX = "faq:"
 ENGLISH = "english"
 NONE = "none"
@@ -310,6 +311,8 @@ _SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("chuyen", "dang"), ("chuyen", "sinh", "hoat")),
     (("khu", "pho"), ("noi", "cu", "tru")),
     (("bao", "lau"), ("baolau",)),
+    (("bao", "nhieu"), ("baonhieu",)),
+    (("may", "nghin"), ("baonhieu",)),
     (("may", "ngay"), ("baolau",)),
     (("bay", "gio"), ("baygio",)),
     (("bao", "gio"), ("khinao",)),
@@ -322,6 +325,8 @@ _SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("vi", "sao"), ("taisao",)),
     (("la", "gi"), ("lagi",)),
     (("app",), ("ung", "dung")),
+    (("qua", "mang"), ("online",)),
+    (("truc", "tuyen"), ("online",)),
     (("la", "sao"), ("lagi",)),
     (("ve", "huu"), ("nghi", "huu")),
     (("noi", "o"), ("noi", "cu", "tru")),
@@ -334,6 +339,19 @@ _LIGHT_WORDS = _PARTICLES | _FUNCTION_WORDS | _PRONOUNS
 # so they weigh as much as the rarest word.
 _MARKERS = frozenset({"khongx", "dachua"})
 _MARKER_WEIGHT = 4.0
+# Question words: a message asking about a procedure ("nhận xét nơi cư trú để làm gì") is not a
+# request for it ("xin nhận xét nơi cư trú"); _canonical marks both phrase and message with
+# "hoigi" when they ask.
+_QUESTION_WORDS = frozenset(
+    {"gi", "ai", "thenao", "khinao", "baolau", "baonhieu", "lagi", "taisao"}
+)
+_QUESTION_WEIGHT = 1.5
+# Labels that start a procedure: a question matched only by a request phrase is discounted.
+_PROCEDURES = frozenset({
+    "dues", "dues_history", "review", "transfer", "transfer_official", "transfer_temporary",
+    "approvals", "dues_report", "broadcast",
+})
+_QUESTION_MISMATCH = 0.9
 # A phrase that negates what the message says, or the reverse, is a contradiction, not a near miss.
 _NEGATION_MISMATCH = 0.75
 _CLAUSE_BREAK = re.compile(r"[,;:!?\n]+|\.(?!\d)")
@@ -380,7 +398,7 @@ def _canonical(tokens: Sequence[str]) -> list[str]:
     """Matcher-only rewriting, applied to phrases and messages alike: pronouns as one token,
     synonyms as one spelling, đóng (pay) as nộp but not in đồng ý/đồng chí, a negating "không"
     told apart from the final question "… không?", and "đã … chưa?" (have you … yet?) marked,
-    since it turns "nộp đảng phí" into a question about the past."""
+    since it turns "nộp đảng phí" into a question about the past; a question word adds "hoigi"."""
     out: list[str] = []
     i, n = 0, len(tokens)
     while i < n:
@@ -414,6 +432,8 @@ def _canonical(tokens: Sequence[str]) -> list[str]:
     content = [t for t in out if t not in _PARTICLES]
     if content and content[-1] == "chua" and "da" in content:
         out.append("dachua")
+    if _QUESTION_WORDS.intersection(out):
+        out.append("hoigi")
     return out
 
 
@@ -494,6 +514,8 @@ class Matcher:
         for tok, owners in labels_with.items():
             if tok in _MARKERS:
                 self._weights[tok] = _MARKER_WEIGHT
+            elif tok == "hoigi":
+                self._weights[tok] = _QUESTION_WEIGHT
             elif tok in _PARTICLES:
                 self._weights[tok] = _PARTICLE_WEIGHT
             elif tok in _FUNCTION_WORDS:
@@ -554,7 +576,7 @@ class Matcher:
             head, tail = token[:cut], token[cut:]
             if head in self._weights and tail in self._weights and min(len(head), len(tail)) > 1:
                 return f"{head} {tail}"
-        if len(token) < 4 or token.isdigit():
+        if len(token) < 5 or token.isdigit():
             return None
         found = process.extractOne(token, self._vocab, scorer=fuzz.ratio, score_cutoff=85)
         return found[0] if found else None
@@ -596,6 +618,7 @@ class Matcher:
         qcontent = {t for t in qset if t not in _PARTICLES and t not in _FUNCTION_WORDS}
         qbigrams = {pair for clause in clauses for pair in pairwise(clause)}
         qnegated = frozenset().union(*(_negated(clause) for clause in clauses))
+        asks = "hoigi" in qset
         qweight = sum(self._weight(t) for t in qset)
         social = sum(self._weight(t) for t in qset & _SOCIAL_WORDS)
         # A request that comes with a greeting or thanks is judged without them.
@@ -633,6 +656,8 @@ class Matcher:
             score = _combine(matched / phrase.weight, min(1.0, matched / denominator), adjacency)
             if (phrase.negates - qnegated) & qset or (qnegated - phrase.negates) & phrase.tokens:
                 score *= _NEGATION_MISMATCH
+            if asks and label in _PROCEDURES and "hoigi" not in phrase.tokens:
+                score *= _QUESTION_MISMATCH
             if score > best.get(label, 0.0):
                 best[label] = score
         spaced = f" {' '.join(tokens)} "
@@ -645,8 +670,11 @@ class Matcher:
     def match(self, text: str, allowed: Collection[str] | None = None) -> Match:
         """The best label for `text`, restricted to `allowed` labels when given.
 
-        `allowed` may contain "faq:*" to allow every common question.
+        `allowed` may contain "faq:*" to allow every common question. Only the first
+        MAX_CHARS characters are read: what a member asks is at the start of a message, and a
+        pasted page must not cost more than a question.
         """
+        text = text[:MAX_CHARS]
         folded = fold(text)
         if not any(c.isalpha() for c in folded):
             return Match(NONE, 0.0, False)
