@@ -364,8 +364,9 @@ _ADJACENCY = 0.2
 # A label whose cue word is in the message, when the message is already about it, gains
 # _CUE_BONUS at a score of 50, less the closer it already is to 100.
 _CUE_BONUS, _CUE_FLOOR = 10.0, 35.0
-# Scores below this are not worked out: they can neither win nor set a winner's margin.
-_SCORE_FLOOR = 30.0
+# Scores below the floor, or this far below the best so far, are not worked out: they can
+# neither win nor change a winner's margin, nor be worth offering as an alternative.
+_SCORE_FLOOR, _SCORE_RANGE = 30.0, 30.0
 
 
 def _combine(recall: float, precision: float, adjacency: float) -> float:
@@ -453,6 +454,8 @@ class _Phrase:
     bigrams: frozenset[tuple[str, str]]
     negates: frozenset[str]
     weight: float
+    social: bool  # a greeting or thanks: judged over the whole message
+    requests: bool  # a procedure request without a question word
 
 
 def _negated(tokens: Sequence[str]) -> frozenset[str]:
@@ -538,7 +541,8 @@ class Matcher:
             index = len(self._phrases)
             self._phrases.append(_Phrase(
                 label, tokset, frozenset(pairwise(toks)), _negated(toks),
-                sum(self._weights[t] for t in tokset),
+                sum(self._weights[t] for t in tokset), label in _SOCIAL_LABELS,
+                label in _PROCEDURES and "hoigi" not in tokset,
             ))
             for tok in tokset:
                 self._postings[tok].append(index)
@@ -634,18 +638,22 @@ class Matcher:
                 overlap[index] += weight
         light_total = sum(w for _, w in light) if heavy else 0.0
         best: dict[str, float] = {}
+        top = 0.0
         phrases = self._phrases
-        for index, matched in overlap.items():
+        # Best-matched phrases first, so that weaker phrases are skipped below.
+        for index, matched in sorted(overlap.items(), key=lambda item: -item[1]):
             phrase = phrases[index]
             label = phrase.label
             if allowed is not None and not _allows(allowed, label):
                 continue
-            denominator = qweight if label in _SOCIAL_LABELS else content_weight
+            denominator = qweight if phrase.social else content_weight
             # Most phrases found share only a common word: skip those that cannot matter, by
             # the score they would have with every light word and perfect word order.
             upper = matched + light_total
-            ceiling = _combine(min(1.0, upper / phrase.weight), min(1.0, upper / denominator), 1.0)
-            if ceiling < _SCORE_FLOOR or ceiling <= best.get(label, 0.0):
+            recall = upper / phrase.weight if upper < phrase.weight else 1.0
+            precision = upper / denominator if upper < denominator else 1.0
+            ceiling = _combine(recall, precision, 1.0)
+            if ceiling < max(_SCORE_FLOOR, top - _SCORE_RANGE) or ceiling <= best.get(label, 0.0):
                 continue
             if light_total:
                 matched += sum(w for t, w in light if t in phrase.tokens)
@@ -654,12 +662,15 @@ class Matcher:
             else:
                 adjacency = 1.0 if qcontent <= phrase.tokens else 0.0
             score = _combine(matched / phrase.weight, min(1.0, matched / denominator), adjacency)
-            if (phrase.negates - qnegated) & qset or (qnegated - phrase.negates) & phrase.tokens:
+            if (phrase.negates or qnegated) and (
+                (phrase.negates - qnegated) & qset or (qnegated - phrase.negates) & phrase.tokens
+            ):
                 score *= _NEGATION_MISMATCH
-            if asks and label in _PROCEDURES and "hoigi" not in phrase.tokens:
+            if asks and phrase.requests:
                 score *= _QUESTION_MISMATCH
             if score > best.get(label, 0.0):
                 best[label] = score
+                top = max(top, score)
         spaced = f" {' '.join(tokens)} "
         for label, cues in self._cues.items():
             score = best.get(label, 0.0)
