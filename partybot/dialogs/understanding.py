@@ -292,75 +292,83 @@ _FUNCTION_WORDS = frozenset({
     "co", "khong", "phai", "roi", "nua", "voi", "di", "duoc", "the", "nao", "gi", "sao", "giup",
     "con", "da", "nhu", "va", "cua", "ve", "can", "de", "lam", "muon", "chua", "nay", "baygio",
 })
+# Ways members refer to themselves or the bot; all compare as one token, "pro".
+_PRONOUNS = frozenset({"bac", "toi", "chau", "em", "e", "anh", "minh", "ong", "ba", "to", "tui"})
+_LIGHT_WORDS = _PARTICLES | _FUNCTION_WORDS | _PRONOUNS
 # Words of greetings and thanks: a request that comes with them is judged without them.
 _SOCIAL_WORDS = frozenset({"chao", "alo", "hello", "hi", "cam", "on"})
 _SOCIAL_LABELS = frozenset({"greeting", "thanks"})
-# Ways members refer to themselves or the bot; all compare as one token.
-_PRONOUNS = frozenset({"bac", "toi", "chau", "em", "e", "anh", "minh", "ong", "ba", "to", "tui"})
-# Same meaning, one spelling, for the comparison only. Longest patterns first.
+
+# Same meaning, one spelling, for the comparison only (phrases and messages alike). Patterns
+# that start with the same word are tried in this order, so longer ones come first.
 _SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    (("nhu", "the", "nao"), ("thenao",)),
-    (("bao", "nhieu", "ngay"), ("baolau",)),
+    # dues, transfer, residence
+    (("tien", "dang", "phi"), ("dang", "phi")),
+    (("tien", "dang"), ("dang", "phi")),
+    (("phi", "dang", "vien"), ("dang", "phi")),
+    (("phi", "dang"), ("dang", "phi")),
+    (("sinh", "hoat", "dang"), ("sinh", "hoat")),
+    (("chuyen", "dang"), ("chuyen", "sinh", "hoat")),
+    (("ve", "huu"), ("nghi", "huu")),
+    (("noi", "o"), ("noi", "cu", "tru")),
     (("to", "dan", "pho"), ("noi", "cu", "tru")),
     (("khu", "dan", "cu"), ("noi", "cu", "tru")),
-    (("tien", "dang", "phi"), ("dang", "phi")),
-    (("phi", "dang", "vien"), ("dang", "phi")),
-    (("sinh", "hoat", "dang"), ("sinh", "hoat")),
-    (("tien", "dang"), ("dang", "phi")),
-    (("phi", "dang"), ("dang", "phi")),
-    (("chuyen", "dang"), ("chuyen", "sinh", "hoat")),
     (("khu", "pho"), ("noi", "cu", "tru")),
-    (("bao", "lau"), ("baolau",)),
-    (("bao", "nhieu"), ("baonhieu",)),
-    (("may", "nghin"), ("baonhieu",)),
-    (("may", "ngay"), ("baolau",)),
-    (("bay", "gio"), ("baygio",)),
-    (("bao", "gio"), ("khinao",)),
-    (("khi", "nao"), ("khinao",)),
-    (("luc", "nao"), ("khinao",)),
-    (("the", "nao"), ("thenao",)),
-    (("ra", "sao"), ("thenao",)),
-    (("kieu", "gi"), ("thenao",)),
-    (("tai", "sao"), ("taisao",)),
-    (("vi", "sao"), ("taisao",)),
-    (("la", "gi"), ("lagi",)),
     (("app",), ("ung", "dung")),
     (("qua", "mang"), ("online",)),
     (("truc", "tuyen"), ("online",)),
+    # question words
+    (("nhu", "the", "nao"), ("thenao",)),
+    (("the", "nao"), ("thenao",)),
+    (("ra", "sao"), ("thenao",)),
+    (("kieu", "gi"), ("thenao",)),
+    (("bao", "nhieu", "ngay"), ("baolau",)),
+    (("bao", "nhieu"), ("baonhieu",)),
+    (("bao", "lau"), ("baolau",)),
+    (("bao", "gio"), ("khinao",)),
+    (("may", "ngay"), ("baolau",)),
+    (("may", "nghin"), ("baonhieu",)),
+    (("khi", "nao"), ("khinao",)),
+    (("luc", "nao"), ("khinao",)),
+    (("tai", "sao"), ("taisao",)),
+    (("vi", "sao"), ("taisao",)),
+    (("la", "gi"), ("lagi",)),
     (("la", "sao"), ("lagi",)),
-    (("ve", "huu"), ("nghi", "huu")),
-    (("noi", "o"), ("noi", "cu", "tru")),
+    (("bay", "gio"), ("baygio",)),  # "now", not a question
 )
 _SYNONYMS_BY_HEAD: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
 for _pattern, _replacement in _SYNONYMS:
     _SYNONYMS_BY_HEAD[_pattern[0]].append((_pattern, _replacement))
-_LIGHT_WORDS = _PARTICLES | _FUNCTION_WORDS | _PRONOUNS
+
 # Tokens _canonical adds for a negation and for "đã … chưa?": they reverse or change the meaning,
 # so they weigh as much as the rarest word.
 _MARKERS = frozenset({"khongx", "dachua"})
-_MARKER_WEIGHT = 4.0
 # Question words: a message asking about a procedure ("nhận xét nơi cư trú để làm gì") is not a
 # request for it ("xin nhận xét nơi cư trú"); _canonical marks both phrase and message with
 # "hoigi" when they ask.
 _QUESTION_WORDS = frozenset(
     {"gi", "ai", "thenao", "khinao", "baolau", "baonhieu", "lagi", "taisao"}
 )
-_QUESTION_WEIGHT = 1.5
 # Labels that start a procedure: a question matched only by a request phrase is discounted.
 _PROCEDURES = frozenset({
     "dues", "dues_history", "review", "transfer", "transfer_official", "transfer_temporary",
     "approvals", "dues_report", "broadcast",
 })
-_QUESTION_MISMATCH = 0.9
-# A phrase that negates what the message says, or the reverse, is a contradiction, not a near miss.
-_NEGATION_MISMATCH = 0.75
 _CLAUSE_BREAK = re.compile(r"[,;:!?\n]+|\.(?!\d)")
+
+# Token weights. Phrase words weigh by rarity across labels (idf); these are the exceptions.
 _PARTICLE_WEIGHT = 0.05
 _FUNCTION_WEIGHT = 0.15
 _DIGIT_WEIGHT = 0.3
-_UNKNOWN_WEIGHT = 2.0
-# How much a phrase's agreement in word order counts next to its word overlap.
-_ADJACENCY = 0.2
+_QUESTION_WEIGHT = 1.5
+_UNKNOWN_WEIGHT = 2.0  # a message word no phrase has: it is something the phrases do not explain
+_MARKER_WEIGHT = 4.0
+
+# Scoring, tuned on the dev split of the corpus.
+_ADJACENCY = 0.2  # share of the score that comes from word order
+_QUESTION_MISMATCH = 0.9
+# A phrase that negates what the message says, or the reverse, is a contradiction, not a near miss.
+_NEGATION_MISMATCH = 0.75
 # A label whose cue word is in the message, when the message is already about it, gains
 # _CUE_BONUS at a score of 50, less the closer it already is to 100.
 _CUE_BONUS, _CUE_FLOOR = 10.0, 35.0
@@ -378,6 +386,7 @@ def _combine(recall: float, precision: float, adjacency: float) -> float:
     overlap = 2 * precision * recall / (precision + recall)
     return 100 * ((1 - _ADJACENCY) * overlap + _ADJACENCY * adjacency)
 
+
 _EN_WORDS = frozenset({
     "a", "about", "am", "an", "and", "any", "are", "at", "be", "bot", "by", "call", "can", "could",
     "do", "does", "dont", "english", "fee", "for", "from", "get", "have", "hello", "help", "how",
@@ -385,13 +394,14 @@ _EN_WORDS = frozenset({
     "not", "of", "on", "please", "receipt", "speak", "that", "the", "this", "to", "transfer",
     "want", "what", "when", "where", "who", "why", "will", "with", "wrong", "would", "you", "your",
     "chat", "party", "dues", "member", "pay", "month", "each", "there", "here", "just", "our",
-    "should",
+    "should", "m", "s", "t", "don", "cash", "website", "card", "phone", "number",
 })
-# Folded Vietnamese words that are not English: one of them means the message is not English.
+# Folded Vietnamese words that are not English words: one of them means the message is not
+# English.
 _VI_WORDS = frozenset({
     "toi", "bac", "chau", "khong", "ko", "duoc", "dang", "phi", "nop", "chi", "bo", "muon", "lam",
     "sao", "gi", "nhu", "thi", "la", "cua", "voi", "cho", "hoi", "roi", "chua", "minh", "em", "oi",
-    "nhe", "ve", "xin", "chao", "cam", "on", "sinh", "hoat", "chuyen",
+    "nhe", "xin", "chao", "cam", "sinh", "hoat", "chuyen",
 })
 
 
