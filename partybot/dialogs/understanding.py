@@ -340,9 +340,6 @@ _SYNONYMS_BY_HEAD: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = de
 for _pattern, _replacement in _SYNONYMS:
     _SYNONYMS_BY_HEAD[_pattern[0]].append((_pattern, _replacement))
 
-# Tokens _canonical adds for a negation and for "đã … chưa?": they reverse or change the meaning,
-# so they weigh as much as the rarest word.
-_MARKERS = frozenset({"khongx", "dachua"})
 # Question words: a message asking about a procedure ("nhận xét nơi cư trú để làm gì") is not a
 # request for it ("xin nhận xét nơi cư trú"); _canonical marks both phrase and message with
 # "hoigi" when they ask.
@@ -360,9 +357,10 @@ _CLAUSE_BREAK = re.compile(r"[,;:!?\n]+|\.(?!\d)")
 _PARTICLE_WEIGHT = 0.05
 _FUNCTION_WEIGHT = 0.15
 _DIGIT_WEIGHT = 0.3
-_QUESTION_WEIGHT = 1.5
 _UNKNOWN_WEIGHT = 2.0  # a message word no phrase has: it is something the phrases do not explain
-_MARKER_WEIGHT = 4.0
+# Tokens _canonical adds: a negation reverses the meaning, so it weighs as much as the rarest
+# word; "(đã) … chưa?" turns a request into a question about the past; any question word.
+_MARKER_WEIGHTS = {"khongx": 4.0, "dachua": 2.5, "hoigi": 1.5}
 
 # Scoring, tuned on the dev split of the corpus.
 _ADJACENCY = 0.2  # share of the score that comes from word order
@@ -408,7 +406,7 @@ _VI_WORDS = frozenset({
 def _canonical(tokens: Sequence[str]) -> list[str]:
     """Matcher-only rewriting, applied to phrases and messages alike: pronouns as one token,
     synonyms as one spelling, đóng (pay) as nộp but not in đồng ý/đồng chí, a negating "không"
-    told apart from the final question "… không?", and "đã … chưa?" (have you … yet?) marked,
+    told apart from the final question "… không?", and "(đã) … chưa?" (have you … yet?) marked,
     since it turns "nộp đảng phí" into a question about the past; a question word adds "hoigi"."""
     out: list[str] = []
     i, n = 0, len(tokens)
@@ -441,8 +439,8 @@ def _canonical(tokens: Sequence[str]) -> list[str]:
     if out and out[-1] == "nha":  # a closing "nha" is "nhé"; elsewhere it is "nhà" (home)
         out[-1] = "nhe"
     content = [t for t in out if t not in _PARTICLES]
-    if content and content[-1] == "chua" and "da" in content:
-        out.append("dachua")
+    if content and content[-1] == "chua" and any(t not in _LIGHT_WORDS for t in content):
+        out.append("dachua")  # "(đã) nộp chưa?"; "dạ chưa" is only "no"
     if _QUESTION_WORDS.intersection(out):
         out.append("hoigi")
     return out
@@ -525,10 +523,8 @@ class Matcher:
         n_labels = len(phrases_by_label)
         self._weights: dict[str, float] = {}
         for tok, owners in labels_with.items():
-            if tok in _MARKERS:
-                self._weights[tok] = _MARKER_WEIGHT
-            elif tok == "hoigi":
-                self._weights[tok] = _QUESTION_WEIGHT
+            if tok in _MARKER_WEIGHTS:
+                self._weights[tok] = _MARKER_WEIGHTS[tok]
             elif tok in _PARTICLES:
                 self._weights[tok] = _PARTICLE_WEIGHT
             elif tok in _FUNCTION_WORDS:
