@@ -220,6 +220,8 @@ class FaqEntry:
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:
+    """The intents and common questions a Matcher is built from (the packaged data by default)."""
+
     intents: Mapping[str, Intent]
     faqs: Mapping[str, FaqEntry]
 
