@@ -1,0 +1,1 @@
+"""Packaged data: the intent phrases and the common-questions catalogue (TOML)."""
