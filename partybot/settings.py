@@ -59,6 +59,10 @@ class Settings(BaseSettings):
         "continue or start over.",
     )
     max_tries: int = 3
+    flood_messages: int = Field(
+        default=8, description="More messages than this within FLOOD_WINDOW_SECONDS are slowed."
+    )
+    flood_window_seconds: float = 10
 
     # Approvals: one reminder to the approver, then escalation to the committee office above.
     approval_remind_hours: float = 24

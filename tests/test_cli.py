@@ -37,7 +37,12 @@ def test_refuses_an_unmigrated_database_then_upgrades(tmp_path: Path) -> None:
     assert refused.returncode == 2
     assert "partybot db upgrade" in refused.stdout
     upgraded = partybot("db", "upgrade", cwd=tmp_path, db=db)
-    assert upgraded.returncode == 0 and "0001" in upgraded.stdout
+    assert upgraded.returncode == 0 and "is at revision" in upgraded.stdout
+    assert partybot("chat", "--as", "0912000101", cwd=tmp_path, db=db).returncode == 2  # no member
+    assert (
+        "Không có đảng viên nào"
+        in partybot("chat", "--as", "0912000101", cwd=tmp_path, db=db).stdout
+    )
 
 
 def test_demo_seed_only_json_writes_a_local_sqlite_file(tmp_path: Path) -> None:

@@ -188,7 +188,8 @@ async def test_three_failures_offer_a_human(an: Person, db: Database, world: Wor
     async with db.transaction() as session:
         notice = await session.scalar(select(OutboxMessage))
     assert notice is not None and notice.member_id == world.people["binh"].id
-    assert notice.event == "help.requested" and notice.params["typed"] == "hôm qua"
+    assert notice.event == "approval.prompt" and notice.params["kind"] == "help"
+    assert notice.params["typed"] == "hôm qua" and notice.params["title"] == "Thủ tục mẫu"
 
 
 async def test_the_same_update_twice_has_one_effect(an: Person, db: Database) -> None:
@@ -204,8 +205,10 @@ async def test_two_processes_never_lose_an_update(
     db: Database, settings: Settings, clock: FakeClock, an: Person
 ) -> None:
     await an.says("2")
-    other = Engine(db, settings, clock, registry=registry_with_samples())
-    engines = [an.engine, other] * 5
+    unthrottled = settings.model_copy(update={"flood_messages": 100})
+    first = Engine(db, unthrottled, clock, registry=registry_with_samples())
+    other = Engine(db, unthrottled, clock, registry=registry_with_samples())
+    engines = [first, other] * 5
     await asyncio.gather(
         *(
             e.handle(Inbound("console", an.user_key, text="x", update_key=f"c{i}"))
@@ -255,3 +258,18 @@ async def test_a_step_removed_by_an_upgrade_falls_back_to_the_menu(an: Person, d
     await an.says("xin chào")
     assert texts.ERROR not in an.text
     assert an.last.text == texts.MENU_QUESTION
+
+
+async def test_a_flood_is_slowed_kindly_without_losing_the_procedure(
+    an: Person, db: Database
+) -> None:
+    await an.says("2")
+    an.engine.clock.advance(minutes=1)
+    burst = [await an.engine.handle(an.inbound(text="x")) for _ in range(12)]
+    told = [replies for replies in burst if replies and replies[0].text == texts.TOO_FAST]
+    assert len(told) == 1 and burst[8] == told[0]
+    assert (await state(db, an.user_key)).state["data"]["n"] == 8  # the first eight counted
+    an.engine.clock.advance(seconds=10)
+    await an.says("x")
+    row = await state(db, an.user_key)
+    assert row.dialog == "counter" and row.state["data"]["n"] == 9

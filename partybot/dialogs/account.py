@@ -43,7 +43,7 @@ REGISTRY.menu_entry(
         texts.PROFILE_TITLE,
         everyone,
         order=80,
-        synonyms=("thong tin", "cua toi", "ho so"),
+        synonyms=("thong tin", "thong tin ca nhan", "ho so cua toi"),
         run=show_profile,
     )
 )

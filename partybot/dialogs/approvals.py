@@ -104,6 +104,7 @@ REGISTRY.menu_entry(
         order=10,
         synonyms=("can duyet", "duyet", "viec cho", "phe duyet"),
         run=open_inbox,
+        intents=("approvals",),
     )
 )
 

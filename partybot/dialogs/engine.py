@@ -20,7 +20,7 @@ from weakref import WeakValueDictionary
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from partybot.dialogs import texts
+from partybot.dialogs import questions, texts
 from partybot.dialogs.flow import (
     REGISTRY,
     Ask,
@@ -29,15 +29,18 @@ from partybot.dialogs.flow import (
     Done,
     Goto,
     Invalid,
+    MenuEntry,
     Option,
     Outcome,
     Registry,
     Stay,
     Switch,
 )
-from partybot.dialogs.matching import Candidate, best_match, exact_match, parse_index
+from partybot.dialogs.matching import Candidate, best_match, exact_match
 from partybot.dialogs.model import Choice, Inbound, InboundKind, Reply
-from partybot.services import directory, notifications
+from partybot.dialogs.understanding import ENGLISH, FAQ_PREFIX, NONE, Matcher, parse_number
+from partybot.services import directory, helpdesk, notifications
+from partybot.services.textnorm import fold
 from partybot.settings import Settings
 from partybot.storage.db import Database
 from partybot.storage.models import ChannelAccount, Conversation, Member, ProcessedUpdate
@@ -55,6 +58,12 @@ NAV_KEYS = {
     "nav:menu": (texts.NAV_MENU, texts.NAV_MENU_WORDS),
 }
 MORE_KEY = "nav:more"
+YES_NO = [("yes", texts.YES), ("no", texts.NO)]
+SOCIAL = {"greeting": texts.GREETING, "thanks": texts.THANKS, ENGLISH: texts.ENGLISH_ONLY}
+
+
+def matcher() -> Matcher:
+    return Matcher.default()
 
 
 class StaleConversation(Exception):
@@ -73,6 +82,8 @@ class State:
     page: int = 0
     pending: dict[str, Any] | None = None
     suspended: dict[str, dict[str, Any]] = field(default_factory=dict)
+    last_unknown: str = ""
+    recent: list[float] = field(default_factory=list)  # when the last messages came (epoch s)
 
     @classmethod
     def load(cls, row: Conversation) -> "State":
@@ -86,6 +97,8 @@ class State:
             page=int(raw.get("page", 0)),
             pending=raw.get("pending"),
             suspended=dict(raw.get("suspended", {})),
+            last_unknown=str(raw.get("last_unknown", "")),
+            recent=list(raw.get("recent", [])),
         )
 
     def dump(self) -> dict[str, Any]:
@@ -96,6 +109,8 @@ class State:
             "page": self.page,
             "pending": self.pending,
             "suspended": self.suspended,
+            "last_unknown": self.last_unknown,
+            "recent": self.recent,
         }
 
     def start(self, dialog: Dialog, data: dict[str, Any] | None = None) -> None:
@@ -285,6 +300,8 @@ class Turn:
     async def run(self) -> None:
         inbound = self.ctx.inbound
         text = inbound.contact_phone if inbound.kind == InboundKind.CONTACT else inbound.text
+        if self.flooding():
+            return
         if self.ctx.member is None and self.state.dialog != ONBOARDING:
             await self.first_contact(text)
             return
@@ -301,6 +318,20 @@ class Turn:
             await self.offer_resume(self.state.dialog)
         else:
             await self.answer(text)
+
+    def flooding(self) -> bool:
+        """Many messages in a few seconds: say once, kindly, to slow down; drop the burst."""
+        now = self.ctx.now.timestamp()
+        limit = self.settings.flood_messages
+        recent = [t for t in self.state.recent if now - t < self.settings.flood_window_seconds]
+        if len(recent) > limit:  # already told during this burst
+            self.state.recent = recent
+            return True
+        self.state.recent = [*recent, now]
+        if len(recent) == limit:
+            self.say(texts.TOO_FAST)
+            return True
+        return False
 
     async def first_contact(self, text: str) -> None:
         """Greet an unknown sender; take their first message as an answer only if it is one."""
@@ -400,29 +431,100 @@ class Turn:
             await self.answer_freely(text, ask)
 
     async def answer_freely(self, text: str, ask: Ask) -> None:
-        """Typed words: a sure option, a likely option to confirm, or free input to parse."""
+        """Typed words: a sure option, free input to parse, something asked in the member's own
+        words (another procedure, a common question, a person), or a likely option to confirm."""
+        option = None
         if ask.options:
-            options = [Candidate(o.key, (o.label, *o.synonyms)) for o in ask.options]
-            match = best_match(text, options)
-            if match and match.certain:
-                await self.chosen(match.key)
+            candidates = [Candidate(o.key, (o.label, *o.synonyms)) for o in ask.options]
+            option = best_match(text, candidates)
+            if option and option.certain:
+                await self.chosen(option.key)
                 return
-            if match and ask.parse is None:
-                label = next(o.label for o in ask.options if o.key == match.key)
-                self.state.pending = {"kind": "confirm", "key": match.key, "label": label}
-                self.ask_pending(
-                    texts.DID_YOU_MEAN.format(label=label), [("yes", texts.YES), ("no", texts.NO)]
-                )
+        problem = texts.NOT_UNDERSTOOD
+        if ask.parse is not None:
+            try:
+                value = ask.parse(text)
+            except Invalid as bad:
+                problem = bad.message
+            else:
+                await self.chosen(value)
                 return
-        if ask.parse is None:
-            await self.failed(texts.NOT_UNDERSTOOD)
+        if await self.understood(text, sure_only=option is not None):
             return
-        try:
-            value = ask.parse(text)
-        except Invalid as bad:
-            await self.failed(bad.message)
+        if option is not None:
+            label = next(o.label for o in ask.options if o.key == option.key)
+            self.state.pending = {"kind": "confirm", "key": option.key, "label": label}
+            self.ask_pending(texts.DID_YOU_MEAN.format(label=label), YES_NO)
             return
-        await self.chosen(value)
+        await self.failed(problem, text)
+
+    async def understood(self, text: str, sure_only: bool) -> bool:
+        """Act on what the member asked in their own words; False when it was nothing we know."""
+        match = matcher().match(text)
+        label = match.label
+        if label in (NONE, "yes", "no") or (sure_only and not match.confident):
+            return False
+        if label in SOCIAL:
+            self.say(SOCIAL[label])
+            await self.ask()
+        elif label in ("help", "menu", "back", "cancel"):
+            if not match.confident:
+                return False
+            await self.navigate(f"nav:{label}")
+        elif label == "human":
+            await self.request_human(text)
+        elif label.startswith(FAQ_PREFIX):
+            if not match.confident:
+                self.state.pending = {"kind": "question", "label": label}
+                self.ask_pending(matcher().offer(label) or texts.NOT_UNDERSTOOD, YES_NO)
+            else:
+                await self.answer_question(label)
+        else:
+            return await self.offer_procedure(label, act=match.confident)
+        return True
+
+    def entry_for(self, intent: str) -> MenuEntry | None:
+        member = self.ctx.member
+        if member is None:
+            return None
+        for entry in self.registry.menu:
+            if intent in entry.intents and entry.visible(member, self.ctx.roles):
+                return entry
+        return None
+
+    async def offer_procedure(self, intent: str, act: bool) -> bool:
+        """Go to the procedure asked for (at the menu, when sure) or offer it, keeping this one."""
+        entry = self.entry_for(intent)
+        if entry is None or entry.key == self.state.dialog:
+            return False
+        if act and self.state.dialog == MENU:
+            await self.open_entry(entry, intent)
+            return True
+        self.state.pending = {"kind": "intent", "entry": entry.key, "intent": intent}
+        self.ask_pending(matcher().offer(intent) or texts.MENU_QUESTION, YES_NO)
+        return True
+
+    async def open_entry(self, entry: MenuEntry, intent: str) -> None:
+        if entry.run is not None:
+            self.suspend_current()
+            with self.collecting():
+                outcome = await entry.run(self.ctx)
+            await self.follow(outcome)
+            return
+        specific = bool(entry.intents) and intent != entry.intents[0]
+        await self.switch(entry.key, {"intent": intent} if specific else {})
+
+    async def answer_question(self, label: str) -> None:
+        entry = matcher().faq(label)
+        self.say(await questions.answer(self.ctx, entry))
+        follow = self.entry_for(entry.offer) if entry.offer else None
+        if follow is not None and follow.key != self.state.dialog:
+            self.state.pending = {"kind": "intent", "entry": follow.key, "intent": entry.offer}
+            self.ask_pending(
+                texts.FAQ_FOLLOW_UP, [("yes", texts.YES_PLEASE), ("no", texts.NO_THANKS)]
+            )
+            return
+        await self.ask()
 
     def match_nav(self, text: str, strict: bool) -> str | None:
         if text.strip() == "?":
@@ -442,7 +544,7 @@ class Turn:
 
     def match_numbered(self, text: str, shown: list[Option], more: bool) -> str | None:
         """A typed number picks the choice with that number, navigation included."""
-        index = parse_index(text)
+        index = parse_number(text)
         if index is None:
             return None
         keys = [o.key for o in shown] + ([MORE_KEY] if more else [])
@@ -482,17 +584,20 @@ class Turn:
             case Switch(name, data):
                 await self.switch(name, data)
 
-    async def failed(self, message: str) -> None:
+    async def failed(self, message: str, text: str = "") -> None:
+        """Count a failed try; the third, or the same unknown words twice, offers a person."""
         self.state.tries += 1
-        if self.state.tries >= self.settings.max_tries:
+        folded = fold(text)[:200]
+        repeated = bool(folded) and folded == self.state.last_unknown
+        self.state.last_unknown = folded
+        self.say(message)
+        if self.state.tries >= self.settings.max_tries or repeated:
             self.state.tries = 0
-            self.state.pending = {"kind": "human", "typed": self.ctx.inbound.text[:200]}
-            self.say(message)
+            self.state.pending = {"kind": "human", "typed": text[:200]}
             self.ask_pending(
                 texts.HUMAN_OFFER, [("yes", texts.HUMAN_YES), ("retry", texts.HUMAN_RETRY)]
             )
             return
-        self.say(message)
         await self.ask()
 
     # -- navigation --------------------------------------------------------------------------
@@ -571,8 +676,11 @@ class Turn:
     async def pending(self, text: str) -> None:
         pending = self.state.pending or {}
         kind = pending["kind"]
+        yes_no = [("yes", texts.YES, texts.YES_WORDS), ("no", texts.NO, texts.NO_WORDS)]
         options = {
-            "confirm": [("yes", texts.YES, texts.YES_WORDS), ("no", texts.NO, texts.NO_WORDS)],
+            "confirm": yes_no,
+            "intent": yes_no,
+            "question": yes_no,
             "human": [
                 ("yes", texts.HUMAN_YES, texts.HUMAN_YES_WORDS),
                 ("retry", texts.HUMAN_RETRY, texts.HUMAN_RETRY_WORDS),
@@ -583,7 +691,7 @@ class Turn:
             ],
         }[kind]
         candidates = [Candidate(key, (label, *words)) for key, label, words in options]
-        index = parse_index(text)
+        index = parse_number(text)
         choice = None
         if index is not None and 1 <= index <= len(options):
             choice = options[index - 1][0]
@@ -634,32 +742,39 @@ class Turn:
             self.say(texts.TRY_AGAIN)
             await self.ask()
             return
+        await self.request_human(pending.get("typed", ""))
+
+    async def pending_intent(self, choice: str, pending: dict[str, Any]) -> None:
+        entry = next((e for e in self.registry.menu if e.key == pending["entry"]), None)
+        if choice != "yes" or entry is None:
+            await self.ask()
+            return
+        await self.open_entry(entry, pending["intent"])
+
+    async def pending_question(self, choice: str, pending: dict[str, Any]) -> None:
+        if choice != "yes":
+            await self.ask()
+            return
+        await self.answer_question(pending["label"])
+
+    async def request_human(self, typed: str) -> None:
+        """Put the member through to a person (their secretary or a helper), with the context."""
         member = self.ctx.member
         if member is None:
             self.say(texts.HUMAN_UNLINKED)
             await self.ask()
             return
-        helpers = await directory.nearest_holders(self.ctx.session, member.official_org_id)
-        if not helpers:
-            self.say(texts.HUMAN_NOBODY)
-            await self.ask()
-            return
         ask = await self.current_ask()
-        for helper in helpers[:1]:
-            await notifications.notify(
-                self.ctx.session,
-                helper.id,
-                "help.requested",
-                {
-                    "name": member.full_name,
-                    "phone": member.phone or "",
-                    "title": self.dialog.title,
-                    "step": ask.text[:120],
-                    "typed": pending.get("typed", ""),
-                },
-                self.ctx.now,
-            )
-        self.say(texts.HUMAN_SENT.format(name=helpers[0].full_name))
+        reached = await helpdesk.ask_for_help(
+            self.ctx.session,
+            member,
+            {"title": self.dialog.title, "step": ask.text[:120], "typed": typed},
+            self.ctx.now,
+        )
+        if reached:
+            self.say(texts.HUMAN_SENT.format(name=reached[0].full_name))
+        else:
+            self.say(texts.HUMAN_NOBODY)
         await self.ask(ask)
 
     # -- buttons -----------------------------------------------------------------------------

@@ -158,6 +158,7 @@ class MenuEntry:
     order: int
     synonyms: Sequence[str] = ()
     run: RunFn | None = None
+    intents: Sequence[str] = ()  # what members say for it in their own words (understanding.py)
 
 
 @dataclass

@@ -29,16 +29,6 @@ class Match:
     certain: bool
 
 
-def parse_index(text: str) -> int | None:
-    """'2', '2.', 'số 2', '(2)' -> 2."""
-    words = fold(text).split()
-    if words[:1] == ["so"]:
-        words = words[1:]
-    if len(words) == 1 and words[0].isdigit() and len(words[0]) <= 2:
-        return int(words[0])
-    return None
-
-
 def best_match(text: str, candidates: Sequence[Candidate]) -> Match | None:
     folded = fold(text)
     if not folded:
@@ -66,10 +56,14 @@ def _score(typed: str, target: str) -> float:
     """Similarity that forgives typos and extra words but not a single shared short word."""
     if len(typed) <= 2 or len(target) <= 2:
         return 100.0 if typed == target else 0.0
+    extra_words = len(typed.split()) - len(target.split())
+    # A sentence that merely contains the label says something else too: leave it to
+    # understanding.py rather than call it a sure choice.
+    containment = 0.95 if extra_words <= 2 else 0.75
     return max(
         fuzz.ratio(typed, target),
-        fuzz.token_set_ratio(typed, target) * 0.95,
-        fuzz.partial_ratio(typed, target) * 0.9 if len(typed) >= 4 else 0.0,
+        fuzz.token_set_ratio(typed, target) * containment,
+        fuzz.partial_ratio(typed, target) * 0.9 if len(typed) >= 4 and extra_words <= 2 else 0.0,
     )
 
 

@@ -60,13 +60,23 @@ HUMAN_YES = "Nhờ người giúp"
 HUMAN_YES_WORDS = ("nho", "nho nguoi", "nho giup", "gap nguoi", "gap bi thu", "co nho")
 HUMAN_RETRY = "Tôi thử lại"
 HUMAN_RETRY_WORDS = ("thu lai", "thu", "lai", "tu lam")
-HUMAN_SENT = "Tôi đã báo đồng chí {name}. Đồng chí ấy sẽ liên hệ với Bác sớm."
+HUMAN_SENT = "Tôi đã báo đồng chí {name}. Đồng chí ấy sẽ trả lời Bác ở đây hoặc gọi điện."
 HUMAN_NOBODY = "Hiện chưa có ai nhận việc hỗ trợ. Bác nhờ bí thư chi bộ hoặc người thân giúp nhé."
 HUMAN_UNLINKED = (
     "Bác nhờ bí thư chi bộ hoặc tổ công nghệ cộng đồng ở phường giúp nhé. "
     "Họ sẽ gửi Bác mã kích hoạt."
 )
 TRY_AGAIN = "Vâng, Bác thử lại nhé."
+GREETING = "Chào Bác ạ!"
+THANKS = "Dạ, không có gì ạ. Bác cần gì cứ nhắn tôi."
+ENGLISH_ONLY = (
+    "Sorry, I only speak Vietnamese. Please ask a family member or your party cell "
+    "secretary to help."
+)
+TOO_FAST = "Bác nhắn chậm một chút giúp tôi nhé, tôi đang xử lý tin trước của Bác."
+FAQ_FOLLOW_UP = "Bác có cần làm thủ tục này ngay bây giờ không?"
+YES_PLEASE = "Có"
+NO_THANKS = "Không"
 ERROR = (
     "Xin lỗi, tôi gặp trục trặc. Bác gửi lại tin nhắn sau ít phút nhé. "
     "Những gì Bác đã nhập vẫn còn."
@@ -152,11 +162,21 @@ INVITE_DONE = (
     "Đồng chí đọc mã cho đảng viên. Hoặc gửi đường dẫn/mã mời: {token}"
 )
 
-# Help requests reaching a secretary.
+# Help requests: a member reaching a person.
+HELP_REQUEST_TITLE = "{name} cần giúp"
 HELP_REQUEST_NOTICE = (
     "Đảng viên {name} ({phone}) cần giúp ở bước «{step}» của «{title}». "
-    "Lần gõ cuối: «{typed}». Đồng chí liên hệ giúp nhé."
+    "Lần gõ cuối: «{typed}». Đồng chí trả lời ngay ở đây hoặc gọi điện cho đảng viên."
 )
+HELP_ANSWER = "Trả lời"
+HELP_CLOSE = "Đã xong"
+HELP_ANSWER_TITLE = "Trả lời đảng viên"
+HELP_ASK_ANSWER = "Đồng chí gõ câu trả lời cho {name}. Tôi sẽ chuyển ngay."
+HELP_ANSWER_SENT = "Đã chuyển câu trả lời tới {name}."
+HELP_ASK_CLOSE = "Việc của {name} đã xong chưa ạ?"
+HELP_KEEP_OPEN = "Chưa, để mở"
+HELP_CLOSED = "Đã đóng yêu cầu hỗ trợ của {name}."
+HELP_ANSWERED = "Đồng chí {name} trả lời Bác:\n{text}"
 
 # Approvals inbox ("Việc cần duyệt"), shared by every procedure.
 APPROVALS_TITLE = "Việc cần duyệt"

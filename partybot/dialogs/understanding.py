@@ -31,34 +31,94 @@ from partybot.services.textnorm import fold, nfc
 # Folded chat shorthand and frequent misspellings -> folded standard words.
 _ABBREVIATIONS: dict[str, str] = {
     # party words
-    "dp": "dang phi", "dphi": "dang phi", "dangphi": "dang phi", "fi": "phi", "dag": "dang",
-    "shd": "sinh hoat dang", "sh": "sinh hoat", "cb": "chi bo", "cbo": "chi bo",
-    "bt": "bi thu", "btcb": "bi thu chi bo", "dv": "dang vien", "dvien": "dang vien",
-    "qd": "quy dinh", "bhxh": "bao hiem xa hoi", "dvc": "dich vu cong", "hs": "ho so",
+    "dp": "dang phi",
+    "dphi": "dang phi",
+    "dangphi": "dang phi",
+    "fi": "phi",
+    "dag": "dang",
+    "shd": "sinh hoat dang",
+    "sh": "sinh hoat",
+    "cb": "chi bo",
+    "cbo": "chi bo",
+    "bt": "bi thu",
+    "btcb": "bi thu chi bo",
+    "dv": "dang vien",
+    "dvien": "dang vien",
+    "qd": "quy dinh",
+    "bhxh": "bao hiem xa hoi",
+    "dvc": "dich vu cong",
+    "hs": "ho so",
     # negation and common function words
-    "k": "khong", "ko": "khong", "kg": "khong", "kh": "khong", "khg": "khong", "hok": "khong",
-    "khum": "khong", "dc": "duoc", "j": "gi", "ji": "gi", "ntn": "nhu the nao", "vs": "voi",
-    "r": "roi", "ng": "nguoi", "bn": "bao nhieu", "bnhieu": "bao nhieu", "nhiu": "nhieu",
-    "mk": "minh", "ms": "moi", "cx": "cung", "trc": "truoc", "lm": "lam", "mun": "muon",
-    "bjo": "bao gio", "bgio": "bao gio", "np": "nop",
+    "k": "khong",
+    "ko": "khong",
+    "kg": "khong",
+    "kh": "khong",
+    "khg": "khong",
+    "hok": "khong",
+    "khum": "khong",
+    "dc": "duoc",
+    "j": "gi",
+    "ji": "gi",
+    "ntn": "nhu the nao",
+    "vs": "voi",
+    "r": "roi",
+    "ng": "nguoi",
+    "bn": "bao nhieu",
+    "bnhieu": "bao nhieu",
+    "nhiu": "nhieu",
+    "mk": "minh",
+    "ms": "moi",
+    "cx": "cung",
+    "trc": "truoc",
+    "lm": "lam",
+    "mun": "muon",
+    "bjo": "bao gio",
+    "bgio": "bao gio",
+    "np": "nop",
     # money and phones
-    "ck": "chuyen khoan", "stk": "so tai khoan", "tk": "tai khoan", "sdt": "so dien thoai",
-    "dt": "dien thoai", "dthoai": "dien thoai",
+    "ck": "chuyen khoan",
+    "stk": "so tai khoan",
+    "tk": "tai khoan",
+    "sdt": "so dien thoai",
+    "dt": "dien thoai",
+    "dthoai": "dien thoai",
     # acknowledgements
-    "tks": "cam on", "thanks": "cam on", "thank": "cam on", "thx": "cam on", "camon": "cam on",
-    "oke": "ok", "okie": "ok", "oki": "ok", "okay": "ok", "okela": "ok",
-    "uh": "u", "uk": "u", "um": "u", "uhm": "u", "helo": "hello",
+    "tks": "cam on",
+    "thanks": "cam on",
+    "thank": "cam on",
+    "thx": "cam on",
+    "camon": "cam on",
+    "oke": "ok",
+    "okie": "ok",
+    "oki": "ok",
+    "okay": "ok",
+    "okela": "ok",
+    "uh": "u",
+    "uk": "u",
+    "um": "u",
+    "uhm": "u",
+    "helo": "hello",
 }
 # Two-word shorthand checked before the one-word table ("thank you" is one thanks, not two words).
 _ABBREVIATION_PAIRS: dict[tuple[str, str], str] = {
-    ("thank", "you"): "cam on", ("thanks", "you"): "cam on",
+    ("thank", "you"): "cam on",
+    ("thanks", "you"): "cam on",
 }
 
 _UNIT_WORDS = frozenset(
     {"thang", "nam", "ngay", "tuan", "tuoi", "lan", "trieu", "nghin", "ngan", "phan", "nguoi"}
 )
-_DIGIT_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8,
-                "chin": 9}
+_DIGIT_WORDS = {
+    "mot": 1,
+    "hai": 2,
+    "ba": 3,
+    "bon": 4,
+    "nam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+}
 # After "mươi", "mốt"/"lăm"/"tư" are the units digit (hai mươi mốt, ba mươi lăm, bốn mươi tư).
 _TAIL_WORDS = {**_DIGIT_WORDS, "lam": 5, "nham": 5, "tu": 4}
 
@@ -97,8 +157,10 @@ def _numbers_before_units(tokens: list[str]) -> list[str]:
     while i < n:
         for value, end in _number_spans(tokens, i):
             if end < n and tokens[end] in _UNIT_WORDS:
-                names_a_month = tokens[end] in {"thang", "nam"} and end + 1 < n and (
-                    tokens[end + 1].isdigit() or tokens[end + 1] in _DIGIT_WORDS
+                names_a_month = (
+                    tokens[end] in {"thang", "nam"}
+                    and end + 1 < n
+                    and (tokens[end + 1].isdigit() or tokens[end + 1] in _DIGIT_WORDS)
                 )
                 if not names_a_month:
                     out += [str(value), tokens[end]]  # the unit is never read as a number again
@@ -137,11 +199,42 @@ def normalise(text: str) -> str:
     return " ".join(_numbers_before_units(expanded))
 
 
-_NUMBER_FILLERS = frozenset({
-    "so", "thu", "chon", "lua", "cai", "muc", "phuong", "an", "dap", "y", "cau", "nut", "bam",
-    "toi", "bac", "chau", "em", "e", "con", "minh", "anh", "la", "nhe", "nha", "a", "oi", "di",
-    "vay", "the", "ok", "lay", "cho",
-})
+_NUMBER_FILLERS = frozenset(
+    {
+        "so",
+        "thu",
+        "chon",
+        "lua",
+        "cai",
+        "muc",
+        "phuong",
+        "an",
+        "dap",
+        "y",
+        "cau",
+        "nut",
+        "bam",
+        "toi",
+        "bac",
+        "chau",
+        "em",
+        "e",
+        "con",
+        "minh",
+        "anh",
+        "la",
+        "nhe",
+        "nha",
+        "a",
+        "oi",
+        "di",
+        "vay",
+        "the",
+        "ok",
+        "lay",
+        "cho",
+    }
+)
 _ORDINALS = (("thu nhat", "1"), ("dau tien", "1"), ("thu tu", "4"))
 
 
@@ -241,10 +334,14 @@ def load_catalogue() -> Catalogue:
     faqs: dict[str, FaqEntry] = {}
     for body in _read_toml("faq.toml")["faq"]:
         entry = FaqEntry(
-            id=body["id"], question=body["question"], phrases=tuple(body["phrases"]),
-            answer=body["answer"].strip(), source=body["source"],
+            id=body["id"],
+            question=body["question"],
+            phrases=tuple(body["phrases"]),
+            answer=body["answer"].strip(),
+            source=body["source"],
             personal=body["personal"].strip() if "personal" in body else None,
-            offer=body.get("offer"), cues=tuple(body.get("cues", ())),
+            offer=body.get("offer"),
+            cues=tuple(body.get("cues", ())),
         )
         if entry.id in faqs:
             raise ValueError(f"faq.toml: duplicate id {entry.id}")
@@ -286,14 +383,59 @@ class Thresholds:
 
 # Words that carry little meaning on their own weigh little when a longer message is compared,
 # but still match, so "có" alone is yes. Pronouns and particles weigh least.
-_PARTICLES = frozenset({
-    "a", "oi", "nhe", "nhi", "ha", "ah", "vay", "day", "thi", "la", "ma", "pro", "u", "o",
-    "cho", "hoi", "xin", "vui", "long",
-})
-_FUNCTION_WORDS = frozenset({
-    "co", "khong", "phai", "roi", "nua", "voi", "di", "duoc", "the", "nao", "gi", "sao", "giup",
-    "con", "da", "nhu", "va", "cua", "ve", "can", "de", "lam", "muon", "chua", "nay", "baygio",
-})
+_PARTICLES = frozenset(
+    {
+        "a",
+        "oi",
+        "nhe",
+        "nhi",
+        "ha",
+        "ah",
+        "vay",
+        "day",
+        "thi",
+        "la",
+        "ma",
+        "pro",
+        "u",
+        "o",
+        "cho",
+        "hoi",
+        "xin",
+        "vui",
+        "long",
+    }
+)
+_FUNCTION_WORDS = frozenset(
+    {
+        "co",
+        "khong",
+        "phai",
+        "roi",
+        "nua",
+        "voi",
+        "di",
+        "duoc",
+        "the",
+        "nao",
+        "gi",
+        "sao",
+        "giup",
+        "con",
+        "da",
+        "nhu",
+        "va",
+        "cua",
+        "ve",
+        "can",
+        "de",
+        "lam",
+        "muon",
+        "chua",
+        "nay",
+        "baygio",
+    }
+)
 # Ways members refer to themselves or the bot; all compare as one token, "pro".
 _PRONOUNS = frozenset({"bac", "toi", "chau", "em", "e", "anh", "minh", "ong", "ba", "to", "tui"})
 _LIGHT_WORDS = _PARTICLES | _FUNCTION_WORDS | _PRONOUNS
@@ -349,10 +491,19 @@ _QUESTION_WORDS = frozenset(
     {"gi", "ai", "thenao", "khinao", "baolau", "baonhieu", "lagi", "taisao"}
 )
 # Labels that start a procedure: a question matched only by a request phrase is discounted.
-_PROCEDURES = frozenset({
-    "dues", "dues_history", "review", "transfer", "transfer_official", "transfer_temporary",
-    "approvals", "dues_report", "broadcast",
-})
+_PROCEDURES = frozenset(
+    {
+        "dues",
+        "dues_history",
+        "review",
+        "transfer",
+        "transfer_official",
+        "transfer_temporary",
+        "approvals",
+        "dues_report",
+        "broadcast",
+    }
+)
 _CLAUSE_BREAK = re.compile(r"[,;:!?\n]+|\.(?!\d)")
 
 # Token weights. Phrase words weigh by rarity across labels (idf); these are the exceptions.
@@ -387,22 +538,133 @@ def _combine(recall: float, precision: float, adjacency: float) -> float:
     return 100 * ((1 - _ADJACENCY) * overlap + _ADJACENCY * adjacency)
 
 
-_EN_WORDS = frozenset({
-    "a", "about", "am", "an", "and", "any", "are", "at", "be", "bot", "by", "call", "can", "could",
-    "do", "does", "dont", "english", "fee", "for", "from", "get", "have", "hello", "help", "how",
-    "i", "im", "in", "is", "it", "know", "like", "me", "membership", "money", "much", "my", "need",
-    "not", "of", "on", "please", "receipt", "speak", "that", "the", "this", "to", "transfer",
-    "want", "what", "when", "where", "who", "why", "will", "with", "wrong", "would", "you", "your",
-    "chat", "party", "dues", "member", "pay", "month", "each", "there", "here", "just", "our",
-    "should", "m", "s", "t", "don", "cash", "website", "card", "phone", "number",
-})
+_EN_WORDS = frozenset(
+    {
+        "a",
+        "about",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "at",
+        "be",
+        "bot",
+        "by",
+        "call",
+        "can",
+        "could",
+        "do",
+        "does",
+        "dont",
+        "english",
+        "fee",
+        "for",
+        "from",
+        "get",
+        "have",
+        "hello",
+        "help",
+        "how",
+        "i",
+        "im",
+        "in",
+        "is",
+        "it",
+        "know",
+        "like",
+        "me",
+        "membership",
+        "money",
+        "much",
+        "my",
+        "need",
+        "not",
+        "of",
+        "on",
+        "please",
+        "receipt",
+        "speak",
+        "that",
+        "the",
+        "this",
+        "to",
+        "transfer",
+        "want",
+        "what",
+        "when",
+        "where",
+        "who",
+        "why",
+        "will",
+        "with",
+        "wrong",
+        "would",
+        "you",
+        "your",
+        "chat",
+        "party",
+        "dues",
+        "member",
+        "pay",
+        "month",
+        "each",
+        "there",
+        "here",
+        "just",
+        "our",
+        "should",
+        "m",
+        "s",
+        "t",
+        "don",
+        "cash",
+        "website",
+        "card",
+        "phone",
+        "number",
+    }
+)
 # Folded Vietnamese words that are not English words: one of them means the message is not
 # English.
-_VI_WORDS = frozenset({
-    "toi", "bac", "chau", "khong", "ko", "duoc", "dang", "phi", "nop", "chi", "bo", "muon", "lam",
-    "sao", "gi", "nhu", "thi", "la", "cua", "voi", "cho", "hoi", "roi", "chua", "minh", "em", "oi",
-    "nhe", "xin", "chao", "cam", "sinh", "hoat", "chuyen",
-})
+_VI_WORDS = frozenset(
+    {
+        "toi",
+        "bac",
+        "chau",
+        "khong",
+        "ko",
+        "duoc",
+        "dang",
+        "phi",
+        "nop",
+        "chi",
+        "bo",
+        "muon",
+        "lam",
+        "sao",
+        "gi",
+        "nhu",
+        "thi",
+        "la",
+        "cua",
+        "voi",
+        "cho",
+        "hoi",
+        "roi",
+        "chua",
+        "minh",
+        "em",
+        "oi",
+        "nhe",
+        "xin",
+        "chao",
+        "cam",
+        "sinh",
+        "hoat",
+        "chuyen",
+    }
+)
 
 
 def _canonical(tokens: Sequence[str]) -> list[str]:
@@ -425,15 +687,20 @@ def _canonical(tokens: Sequence[str]) -> list[str]:
         else:
             if tok in _PRONOUNS:
                 out.append("pro")
-            elif tok == "khong" and i + 1 < n and (
-                tokens[i + 1] not in _LIGHT_WORDS or tokens[i + 1] == "co"
+            elif (
+                tok == "khong"
+                and i + 1 < n
+                and (tokens[i + 1] not in _LIGHT_WORDS or tokens[i + 1] == "co")
             ):
                 out.append("khongx")  # negates what follows; a final "không" only asks
             elif tok == "dong":
                 nxt = tokens[i + 1] if i + 1 < n else ""
                 prev = tokens[i - 1] if i else ""
-                is_pay = nxt not in {"y", "chi", "ho"} and not prev.isdigit() and prev not in {
-                    "nghin", "trieu", "ngan"}
+                is_pay = (
+                    nxt not in {"y", "chi", "ho"}
+                    and not prev.isdigit()
+                    and prev not in {"nghin", "trieu", "ngan"}
+                )
                 out.append("nop" if is_pay else tok)
             else:
                 out.append(tok)
@@ -473,7 +740,7 @@ def _negated(tokens: Sequence[str]) -> frozenset[str]:
     found: set[str] = set()
     for i, tok in enumerate(tokens):
         if tok == "khongx":
-            word = next((t for t in tokens[i + 1:] if t not in _LIGHT_WORDS), None)
+            word = next((t for t in tokens[i + 1 :] if t not in _LIGHT_WORDS), None)
             if word is not None:
                 found.add(word)
     return frozenset(found)
@@ -538,7 +805,9 @@ class Matcher:
         self._vocab = sorted(self._weights)
         # Words a message may contain that the canonical vocabulary spells differently.
         self._plain_words = (
-            _LIGHT_WORDS | _UNIT_WORDS | {w for pattern, _ in _SYNONYMS for w in pattern}
+            _LIGHT_WORDS
+            | _UNIT_WORDS
+            | {w for pattern, _ in _SYNONYMS for w in pattern}
             | {"dong", "khong"}
         )
 
@@ -547,17 +816,24 @@ class Matcher:
         for label, toks in token_lists:
             tokset = frozenset(toks)
             index = len(self._phrases)
-            self._phrases.append(_Phrase(
-                label, tokset, frozenset(pairwise(toks)), _negated(toks),
-                sum(self._weights[t] for t in tokset), label in _SOCIAL_LABELS,
-                label in _PROCEDURES and "hoigi" not in tokset,
-            ))
+            self._phrases.append(
+                _Phrase(
+                    label,
+                    tokset,
+                    frozenset(pairwise(toks)),
+                    _negated(toks),
+                    sum(self._weights[t] for t in tokset),
+                    label in _SOCIAL_LABELS,
+                    label in _PROCEDURES and "hoigi" not in tokset,
+                )
+            )
             for tok in tokset:
                 self._postings[tok].append(index)
         # Cue words mark one label among close ones ("ở hẳn" an official transfer).
         self._cues: dict[str, tuple[str, ...]] = {
             label: tuple(f" {' '.join(_canonical(normalise(cue).split()))} " for cue in cues)
-            for label, cues in cues_by_label.items() if cues
+            for label, cues in cues_by_label.items()
+            if cues
         }
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
@@ -704,12 +980,17 @@ class Matcher:
         if english_ok and top_score < 99 and _is_english(text, folded.split()):
             return Match(ENGLISH, 100.0, True, [(lbl, round(s, 1)) for lbl, s in ranked[:3]])
         if top_score < limits.suggest:
-            return Match(NONE, round(top_score, 1), False,
-                         [(lbl, round(s, 1)) for lbl, s in ranked[:3]])
+            return Match(
+                NONE, round(top_score, 1), False, [(lbl, round(s, 1)) for lbl, s in ranked[:3]]
+            )
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         confident = top_score >= limits.confident and top_score - runner_up >= limits.margin
-        return Match(top_label, round(top_score, 1), confident,
-                     [(lbl, round(s, 1)) for lbl, s in ranked[1:4]])
+        return Match(
+            top_label,
+            round(top_score, 1),
+            confident,
+            [(lbl, round(s, 1)) for lbl, s in ranked[1:4]],
+        )
 
 
 def _allows(allowed: Collection[str], label: str) -> bool:
@@ -802,8 +1083,10 @@ def format_report(report: Report, title: str = "NLU") -> str:
         lines.append("  misses (text | expected -> got score, ! = confident):")
         for o in report.misses:
             mark = "!" if o.got.confident else " "
-            lines.append(f"   {mark} {o.row.text!r} | {o.row.expected} -> {o.got.label} "
-                         f"{o.got.score:.0f} {o.got.alternatives[:2]}")
+            lines.append(
+                f"   {mark} {o.row.text!r} | {o.row.expected} -> {o.got.label} "
+                f"{o.got.score:.0f} {o.got.alternatives[:2]}"
+            )
     return "\n".join(lines)
 
 

@@ -53,8 +53,13 @@ async def approvers(session: AsyncSession, approval: Approval) -> list[Member]:
     return await directory.nearest_holders(session, approval.org_id, approval.roles)
 
 
-async def prompt(session: AsyncSession, approval: Approval, now: datetime, event: str) -> int:
-    """Send the approval's prompt (with each approver's own buttons) to every approver."""
+async def prompt(
+    session: AsyncSession, approval: Approval, now: datetime, event: str, round_: str = ""
+) -> int:
+    """Send the approval's prompt (with each approver's own buttons) to every approver.
+
+    Each (event, approval, approver, round) is queued once, so a sweep may run twice safely.
+    """
     sent = 0
     for person in await approvers(session, approval):
         tokens = [
@@ -78,7 +83,7 @@ async def prompt(session: AsyncSession, approval: Approval, now: datetime, event
             },
             now,
             Urgency.PROMPT,
-            dedup_key=f"{event}:{approval.id}:{person.id}",
+            dedup_key=f"{event}:{approval.id}:{person.id}{round_}",
         )
     return sent
 

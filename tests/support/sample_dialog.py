@@ -118,8 +118,18 @@ def registry_with_samples() -> Registry:
     sample_kind()
     registry.dialog(form)
     registry.dialog(counter)
-    registry.menu_entry(MenuEntry("form", form.title, everyone, order=1, synonyms=("mau",)))
-    registry.menu_entry(MenuEntry("counter", counter.title, everyone, order=2))
+    registry.menu_entry(
+        MenuEntry("form", form.title, everyone, order=1, synonyms=("mau",), intents=("dues",))
+    )
+    registry.menu_entry(
+        MenuEntry(
+            "counter",
+            counter.title,
+            everyone,
+            order=2,
+            intents=("transfer", "transfer_official", "transfer_temporary"),
+        )
+    )
 
     @registry.action("sample.approve")
     async def approve_sample(ctx: Ctx, subject_id: int) -> Outcome:

@@ -19,6 +19,7 @@ from partybot.storage.models.directory import (
     Role,
     RoleKind,
 )
+from partybot.storage.models.help import HelpRequest
 
 __all__ = [
     "ActionToken",
@@ -28,6 +29,7 @@ __all__ = [
     "Base",
     "ChannelAccount",
     "Conversation",
+    "HelpRequest",
     "InviteCode",
     "Member",
     "MemberStatus",
