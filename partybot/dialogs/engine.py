@@ -39,7 +39,7 @@ from partybot.dialogs.flow import (
 from partybot.dialogs.matching import Candidate, best_match, exact_match
 from partybot.dialogs.model import Choice, Inbound, InboundKind, Reply
 from partybot.dialogs.understanding import ENGLISH, FAQ_PREFIX, NONE, Matcher, parse_number
-from partybot.services import directory, helpdesk, notifications
+from partybot.services import assist, audit, directory, helpdesk, notifications
 from partybot.services.textnorm import fold
 from partybot.settings import Settings
 from partybot.storage.db import Database
@@ -192,6 +192,12 @@ class Engine:
             idle_since = row.updated_at
             member = await session.get(Member, account.member_id) if account.member_id else None
             roles = await directory.roles_of(session, member.id) if member else []
+            actor, acting = member, None
+            if actor is not None and any(held.role in assist.HELPER_ROLES for held in roles):
+                acting = await assist.active(session, actor.id, now)
+            if acting is not None:
+                member = await session.get(Member, acting.member_id)
+                roles = await directory.roles_of(session, acting.member_id)
             state = State.load(row)
             dialog = self.registry.dialogs.get(state.dialog)
             if dialog is None or state.step not in dialog.steps:  # a step removed by an upgrade
@@ -206,9 +212,14 @@ class Engine:
                 roles,
                 state.data,
                 self.registry,
+                actor=actor,
             )
             turn = Turn(self, ctx, state, idle_since)
-            await turn.run()
+            if acting is not None and actor is not None:
+                with audit.acting_for(actor.id, acting.member_id):
+                    await turn.run()
+            else:
+                await turn.run()
             saved = await session.execute(
                 update(Conversation)
                 .where(Conversation.id == row.id, Conversation.version == row.version)
@@ -579,10 +590,18 @@ class Turn:
                 await self.ask()
             case Done(text, attachments):
                 state.suspended.pop(state.dialog, None)
+                if self.ctx.assisting and self.dialog.resumable:
+                    await self.tell_assisted_member(text)
                 self.replies.append(Reply(text, attachments=list(attachments)))
                 await self.to_menu(texts.MENU_NEXT)
             case Switch(name, data):
                 await self.switch(name, data)
+
+    async def tell_assisted_member(self, text: str) -> None:
+        assert self.ctx.actor is not None and self.ctx.member is not None
+        await assist.tell_member(
+            self.ctx.session, self.ctx.member.id, self.ctx.actor, text[:500], self.ctx.now
+        )
 
     async def failed(self, message: str, text: str = "") -> None:
         """Count a failed try; the third, or the same unknown words twice, offers a person."""
@@ -639,9 +658,8 @@ class Turn:
             self.state.start(self.registry.dialogs[ONBOARDING])
             await self.ask()
             return
-        self.state.start(self.registry.dialogs[MENU])
-        ask = await self.current_ask()
-        await self.ask(Ask(question, ask.options, help=ask.help))
+        self.state.start(self.registry.dialogs[MENU], {"question": question})
+        await self.ask()
 
     async def start_over_at_menu(self) -> None:
         self.suspend_current()

@@ -86,7 +86,14 @@ class Ctx:
     roles: list[HeldRole]
     data: dict[str, Any]
     registry: "Registry"
+    actor: Member | None = None  # who is typing: the member, or a helper acting for them
     said: list[Reply] = field(default_factory=list)
+
+    @property
+    def assisting(self) -> bool:
+        return (
+            self.actor is not None and self.member is not None and self.actor.id != self.member.id
+        )
 
     @property
     def local_now(self) -> datetime:

@@ -1,6 +1,7 @@
 """The main menu: the procedures this member may use, by role; nothing that is not built."""
 
 from partybot.dialogs import texts
+from partybot.dialogs.assist import END_ENTRY
 from partybot.dialogs.flow import REGISTRY, Ask, Ctx, Dialog, MenuEntry, Option, Outcome, Switch
 
 menu = REGISTRY.dialog(Dialog("menu", texts.NAV_MENU, help=texts.MENU_HELP, resumable=False))
@@ -10,13 +11,17 @@ def entries(ctx: Ctx) -> list[MenuEntry]:
     member = ctx.member
     if member is None:
         return []
-    return [entry for entry in ctx.registry.menu if entry.visible(member, ctx.roles)]
+    shown = [entry for entry in ctx.registry.menu if entry.visible(member, ctx.roles)]
+    return [END_ENTRY, *shown] if ctx.assisting else shown
 
 
 @menu.ask("root")
 async def ask_root(ctx: Ctx) -> Ask:
     options = [Option(e.key, e.title, e.synonyms) for e in entries(ctx)]
-    return Ask(texts.MENU_QUESTION if options else texts.MENU_EMPTY, options)
+    question = ctx.data.get("question", texts.MENU_QUESTION) if options else texts.MENU_EMPTY
+    if ctx.assisting and ctx.member is not None:
+        question = texts.ASSIST_NOW.format(name=ctx.member.full_name) + "\n" + question
+    return Ask(question, options)
 
 
 @menu.on("root")

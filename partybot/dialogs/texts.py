@@ -190,3 +190,34 @@ APPROVAL_ESCALATED = (
     "Người được giao: {approvers}. Đề nghị văn phòng đảng ủy đôn đốc."
 )
 NOBODY = "chưa có ai"
+
+# Helper mode (tổ công nghệ cộng đồng).
+ASSIST_TITLE = "Hỗ trợ đảng viên"
+ASSIST_WHO = "Đồng chí gõ số điện thoại hoặc họ tên đảng viên cần giúp."
+ASSIST_PICK = "Có mấy người trùng tên. Đồng chí chọn đúng người."
+ASSIST_NOT_FOUND = "Không thấy đảng viên nào như vậy trong tổ chức đồng chí được giao hỗ trợ."
+ASSIST_NOT_YOURS = "Đảng viên {name} không thuộc tổ chức đồng chí được giao hỗ trợ."
+ASSIST_WAIT = (
+    "Tôi đã nhắn cho {name} một mã 4 số. Đồng chí nhờ đảng viên đọc mã đó rồi gõ vào đây, "
+    "hoặc đảng viên bấm «Đồng ý» trên điện thoại của mình."
+)
+ASSIST_CHECK = "Đảng viên đã bấm Đồng ý"
+ASSIST_NOT_YET = "Đảng viên chưa đồng ý. Đồng chí chờ một chút hoặc gõ mã 4 số."
+ASSIST_BAD_CODE = "Mã gồm 4 số."
+ASSIST_WRONG_CODE = "Mã chưa đúng. Đồng chí hỏi lại đảng viên nhé."
+ASSIST_LOCKED = "Mã đã hết hạn hoặc nhập sai nhiều lần. Đồng chí bắt đầu lại nhé."
+ASSIST_STARTED = (
+    "Đảng viên {name} đã đồng ý. Từ giờ đồng chí làm thủ tục thay cho {name} "
+    "(tối đa 60 phút). Mọi việc đều được ghi lại tên cả hai người."
+)
+ASSIST_NOW = "Đang làm thay cho: {name}."
+ASSIST_END = "Kết thúc hỗ trợ"
+ASSIST_ENDED = "Đã kết thúc hỗ trợ {name}. Cảm ơn đồng chí."
+ASSIST_CONSENT_NOTICE = (
+    "Đồng chí {helper} (tổ công nghệ cộng đồng) xin giúp Bác làm thủ tục trên điện thoại. "
+    "Nếu Bác đồng ý, Bác đọc mã {code} cho đồng chí ấy, hoặc bấm «Đồng ý»."
+)
+ASSIST_AGREE = "Đồng ý"
+ASSIST_THANKS = "Cảm ơn Bác. Đồng chí {helper} sẽ giúp Bác ngay."
+ASSIST_READY = "Đảng viên {name} đã bấm Đồng ý. Đồng chí gõ bất kỳ để bắt đầu."
+ASSIST_DONE_NOTICE = "Đồng chí {helper} vừa làm giúp Bác: {what}"

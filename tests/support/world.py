@@ -96,3 +96,12 @@ async def build_world(db: Database) -> World:
         for who, org, role in grants:
             session.add(Role(member_id=people[who].id, org_id=org.id, role=role))
     return world
+
+
+async def add_helper(db: Database, world: World) -> Member:
+    """Khoa, of the community tech team, helping members of ward Yên Hòa."""
+    async with db.transaction() as session:
+        khoa = await add_member(session, "Tạ Văn Khoa", "+84912000008", world.orgs["home"])
+        session.add(Role(member_id=khoa.id, org_id=world.orgs["ward"].id, role=RoleKind.HELPER))
+    world.people["khoa"] = khoa
+    return khoa

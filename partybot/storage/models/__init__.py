@@ -1,6 +1,7 @@
 """Every table, imported here so that the metadata (and Alembic) sees all of them."""
 
 from partybot.storage.models.approvals import Approval, ApprovalStatus
+from partybot.storage.models.assist import AssistSession
 from partybot.storage.models.audit import AuditEntry
 from partybot.storage.models.base import Base, utcnow
 from partybot.storage.models.conversation import (
@@ -25,6 +26,7 @@ __all__ = [
     "ActionToken",
     "Approval",
     "ApprovalStatus",
+    "AssistSession",
     "AuditEntry",
     "Base",
     "ChannelAccount",
