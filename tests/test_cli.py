@@ -96,3 +96,10 @@ def test_import_roster_reports_bad_rows_and_exits_non_zero(tmp_path: Path, demo_
     )
     result = partybot("import-roster", "-", str(members), cwd=tmp_path, db=demo_db)
     assert result.returncode == 0 and "đảng viên 1 mới" in result.stdout
+
+
+def test_nlu_report_prints_accuracy_and_misses(tmp_path: Path) -> None:
+    corpus = Path(__file__).parent / "corpus" / "messages.tsv"
+    result = partybot("nlu", "report", str(corpus), cwd=tmp_path)
+    assert result.returncode == 0
+    assert "top-1 accuracy" in result.stdout and "confident-wrong 0" in result.stdout
