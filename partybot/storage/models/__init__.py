@@ -19,6 +19,7 @@ from partybot.storage.models.directory import (
     Role,
     RoleKind,
 )
+from partybot.storage.models.reviews import ReviewDraft, ReviewEvent, ReviewRequest, ReviewStatus
 
 __all__ = [
     "ActionToken",
@@ -36,6 +37,10 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "ProcessedUpdate",
+    "ReviewDraft",
+    "ReviewEvent",
+    "ReviewRequest",
+    "ReviewStatus",
     "Role",
     "RoleKind",
     "StoredFile",
