@@ -622,7 +622,8 @@ async def history(session: AsyncSession, request: ReviewRequest) -> list[History
             items.append(HistoryItem(approval.reminded_at, "reminded", None))
         if approval.escalated_at is not None:
             items.append(HistoryItem(approval.escalated_at, "escalated", None))
-    return sorted(items, key=lambda item: item.at)
+    rank = {"requested": 0, "reminded": 1, "escalated": 1}  # for steps at the same instant
+    return sorted(items, key=lambda item: (item.at, rank.get(item.action, 2)))
 
 
 async def report(session: AsyncSession, org_ids: Sequence[int], year: int) -> list[ReviewRow]:
