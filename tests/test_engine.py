@@ -62,6 +62,8 @@ async def test_menu_shows_only_what_the_role_allows(engine: Engine, an: Person, 
     await ConsoleChannel(engine, None, print).login("+84912000002")  # type: ignore[arg-type]
     binh = Person(engine, "+84912000002")
     await binh.says("menu")
+    if texts.INVITE_TITLE not in binh.options:  # more procedures than fit on one page
+        await binh.says(texts.MORE)
     assert texts.INVITE_TITLE in binh.options
 
 

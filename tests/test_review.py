@@ -443,6 +443,9 @@ async def test_a_long_comment_split_by_the_channel_is_kept_whole(
     [request] = await requests(db)
     assert request.status == ReviewStatus.REQUESTED  # "Ký xác nhận" inside the text signs nothing
     await binh.says("sửa câu trả lời")
+    assert binh.options == [f"Nhiệm vụ {i}" for i in range(1, 5)] + [texts.MORE]
+    await binh.says("Xem thêm")  # what a reply-keyboard press sends
+    assert binh.options[:3] == ["Nhiệm vụ 5", texts.REVIEW_FIX_FRONT, texts.REVIEW_FIX_COMMENTS]
     await binh.says("Nhiệm vụ 2")
     await binh.says("Chưa tốt")
     assert texts.REVIEW_SIGN in binh.options  # back at the summary after one fix

@@ -211,6 +211,11 @@ async def test_the_residence_secretary_is_shown_where_to_write(
     binh = await login(engine, "binh")  # not a working member herself
     await binh.says("Xin nhận xét nơi cư trú")
     assert "Danh sách chưa ghi chi bộ nơi cư trú của Bác" in binh.replies[0].text
+    assert texts.REVIEW_WRITE_HINT in binh.replies[0].text
+    cuong = await login(engine, "cuong")
+    await ask_for_review(cuong)
+    await cuong.says("Xin nhận xét nơi cư trú")
+    assert texts.REVIEW_WRITE_HINT not in cuong.text
 
 
 async def test_the_duty_list_is_configurable(

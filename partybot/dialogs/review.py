@@ -28,6 +28,7 @@ from partybot.dialogs.model import Attachment, Reply
 from partybot.dialogs.review_documents import (
     XLSX_TYPE,
     day,
+    join_names,
     review_filename,
     review_pdf,
     review_sheet,
@@ -81,11 +82,12 @@ async def approvers_text(session: AsyncSession, request: ReviewRequest) -> str:
         )
         for person, role in await reviews.approvers(session, request)
     ]
-    return texts.REVIEW_AND.join(names) or texts.REVIEW_WHO_TO_ASK_NOBODY
+    return join_names(names) or texts.REVIEW_WHO_TO_ASK_NOBODY
 
 
 async def refusal_reply(ctx: Ctx, refused: ReviewRefused, target: Member) -> Done:
     """One clear sentence on why not, and who to ask (with the document when already signed)."""
+    assert ctx.member is not None
     session, who = ctx.session, _who(ctx, target)
     request = refused.request
     if refused.refusal == Refusal.INELIGIBLE:
@@ -94,8 +96,10 @@ async def refusal_reply(ctx: Ctx, refused: ReviewRefused, target: Member) -> Don
             Ineligible.RETIRED: texts.REVIEW_RETIRED,
             Ineligible.SAME_CELL: texts.REVIEW_SAME_CELL,
         }[refused.ineligible or Ineligible.NO_RESIDENCE]
-        ask = await _who_to_ask(session, target)
-        return Done(_sentence(template.format(who=who, ask=ask)))
+        text = _sentence(template.format(who=who, ask=await _who_to_ask(session, target)))
+        if target.id == ctx.member.id and ctx.has_role(*directory.APPROVER_ROLES):
+            text = f"{text}\n{texts.REVIEW_WRITE_HINT}"  # a residence secretary looking to write
+        return Done(text)
     assert request is not None
     if refused.refusal == Refusal.SIGNED and request.decided_at is not None:
         residence = await directory.organisation(session, request.residence_org_id)
@@ -212,7 +216,7 @@ async def on_wrong(ctx: Ctx, text: str) -> Outcome:
     )
     if not told:
         return Done(texts.REVIEW_WRONG_SELF)
-    names = texts.REVIEW_AND.join(texts.REVIEW_OTHER.format(name=p.full_name) for p in told)
+    names = join_names([texts.REVIEW_OTHER.format(name=p.full_name) for p in told])
     return Done(texts.REVIEW_WRONG_SENT.format(names=names))
 
 

@@ -5,6 +5,7 @@ asked, the signer and the time), so a document rendered again later is the same 
 """
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,13 @@ from partybot.services.spreadsheets import xlsx_table
 from partybot.storage.models import Member, Organisation, ReviewRequest, ReviewStatus
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def join_names(names: Sequence[str]) -> str:
+    """ "A", "A và B", "A, B và C"."""
+    if len(names) <= 2:
+        return texts.REVIEW_AND.join(names)
+    return texts.REVIEW_COMMA.join(names[:-1]) + texts.REVIEW_AND + names[-1]
 
 
 def local(moment: datetime) -> datetime:

@@ -30,7 +30,7 @@ from partybot.dialogs.flow import (
     Switch,
 )
 from partybot.dialogs.model import Attachment, Reply
-from partybot.dialogs.review_documents import clock_time, review_filename, review_pdf
+from partybot.dialogs.review_documents import clock_time, join_names, review_filename, review_pdf
 from partybot.services import approvals, directory, reviews
 from partybot.services.reviews import Answer, Duty, Refusal, ReviewRefused
 from partybot.services.textnorm import fold
@@ -376,9 +376,7 @@ async def _sign(ctx: Ctx, request: ReviewRequest) -> Outcome:
         ctx.session, signed, pdf, review_filename(signed, member), ctx.now
     )
     told = await reviews.deliver(ctx.session, signed, stored, ctx.now)
-    recipients = texts.REVIEW_AND.join(
-        texts.REVIEW_OTHER.format(name=person.full_name) for person in told
-    )
+    recipients = join_names([texts.REVIEW_OTHER.format(name=person.full_name) for person in told])
     return Done(
         texts.REVIEW_SIGNED.format(
             name=member.full_name, recipients=recipients, code=signed.verification_code

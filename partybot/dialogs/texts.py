@@ -180,6 +180,7 @@ REVIEW_HELP = (
 )
 REVIEW_WHO_TO_ASK = "đồng chí {name}, {role} {cell}"
 REVIEW_WHO_TO_ASK_NOBODY = "văn phòng đảng ủy phường"
+REVIEW_WRITE_HINT = "Yêu cầu nhận xét gửi tới đồng chí nằm ở mục «Việc cần duyệt»."
 REVIEW_NO_RESIDENCE = (
     "Danh sách chưa ghi chi bộ nơi cư trú của {who}, nên chưa xin nhận xét được. "
     "Bác nhờ {ask} cập nhật giúp nhé."
@@ -245,6 +246,7 @@ REVIEW_SENT_OFFICE = (
 )
 REVIEW_APPROVER = "đồng chí {name}, {role} {cell}"
 REVIEW_AND = " và "
+REVIEW_COMMA = ", "
 REVIEW_ROLE = {"secretary": "Bí thư", "deputy_secretary": "Phó bí thư"}
 REVIEW_FOR_YOU = (
     "Đồng chí {by} đã xin chi bộ nơi cư trú nhận xét năm {year} cho Bác. "
