@@ -155,6 +155,27 @@ async def test_from_the_members_request_to_the_workplace_receipt(
     assert await file_bytes(db, engine, mine.attachments[0].file_token) == saved.read_bytes()
 
 
+@pytest.mark.parametrize(
+    ("typed", "goes_to"),
+    [
+        ("đúng ạ", texts.REVIEW_ASK_YEAR),
+        ("dạ đúng", texts.REVIEW_ASK_YEAR),
+        ("ừ đúng rồi", texts.REVIEW_ASK_YEAR),
+        ("vâng", texts.REVIEW_ASK_YEAR),
+        ("chưa đúng ạ", texts.REVIEW_ASK_WRONG),
+        ("sai rồi", texts.REVIEW_ASK_WRONG),
+        ("dừng lại", texts.MENU_QUESTION),
+    ],
+)
+async def test_how_people_answer_is_this_right(
+    engine: Engine, db: Database, world: World, typed: str, goes_to: str
+) -> None:
+    cuong = await login(engine, "cuong")
+    await cuong.says("Xin nhận xét nơi cư trú")
+    await cuong.says(typed)
+    assert cuong.last.text == goes_to
+
+
 async def test_members_who_cannot_ask_are_told_why_and_whom_to_ask(
     engine: Engine, db: Database, world: World
 ) -> None:

@@ -39,6 +39,8 @@ from partybot.services.reviews import Ineligible, Refusal, ReviewRefused
 from partybot.storage.models import Member, ReviewRequest, ReviewStatus
 
 NOTE_LIMIT = 500
+RIGHT_WORDS = ("dung a", "dung roi a", "da dung", "dung vay", "chinh xac", "u dung roi", "dung het")
+WRONG_WORDS = ("sai", "sai roi", "chua dung", "chua dung a", "khong dung", "khong dung a", "khong")
 STATUS_LINES = 12  # the rest is in the attached Excel file (Zalo takes 2,000 characters)
 
 review = REGISTRY.dialog(Dialog("review", texts.REVIEW_TITLE, help=texts.REVIEW_HELP))
@@ -188,8 +190,8 @@ async def ask_cells(ctx: Ctx) -> Ask:
             who=_who(ctx, target), residence=residence, workplace=workplace
         ),
         [
-            Option("yes", texts.REVIEW_CELLS_RIGHT, texts.YES_WORDS),
-            Option("no", texts.REVIEW_CELLS_WRONG, ("sai", "chua dung", "khong dung", "khong")),
+            Option("yes", texts.REVIEW_CELLS_RIGHT, (*texts.YES_WORDS, *RIGHT_WORDS)),
+            Option("no", texts.REVIEW_CELLS_WRONG, WRONG_WORDS),
         ],
         help=texts.REVIEW_HELP,
     )
@@ -267,7 +269,7 @@ async def ask_confirm(ctx: Ctx) -> Ask:
             note=ctx.data.get("note") or texts.REVIEW_NO_NOTE,
         ),
         [
-            Option("send", texts.REVIEW_SEND, ("gui", "gui di", "dong y", "ok", "co")),
+            Option("send", texts.REVIEW_SEND, ("gui", "gui di", *texts.YES_WORDS)),
             Option("edit", texts.REVIEW_EDIT, ("sua",)),
         ],
     )

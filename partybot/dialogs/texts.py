@@ -10,7 +10,8 @@ NAV_CANCEL = "Hủy"
 NAV_HELP = "Trợ giúp"
 NAV_MENU = "Menu chính"
 NAV_BACK_WORDS = ("quay lai", "tro lai", "lui lai", "lai", "back", "quay ve", "lui")
-NAV_CANCEL_WORDS = ("huy", "huy bo", "thoi", "dung", "dung lai", "khong lam nua", "cancel", "bo")
+# Not "dung" alone: "đúng" (yes) folds to it; "dừng" still matches "dung lai" closely enough.
+NAV_CANCEL_WORDS = ("huy", "huy bo", "thoi", "dung lai", "khong lam nua", "cancel", "bo")
 NAV_HELP_WORDS = ("tro giup", "giup", "giup do", "huong dan", "help", "giup toi", "khong hieu")
 NAV_MENU_WORDS = ("menu", "menu chinh", "ve menu", "trang chu", "ve dau", "bat dau lai", "start")
 MORE = "Xem thêm"
