@@ -6,6 +6,8 @@ approvers and the member is told to whom. A workplace secretary gets a small des
 a member of their cell, for themselves, or see the year's requests (with the Excel list).
 """
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from partybot.dialogs import inputs, texts
@@ -20,7 +22,6 @@ from partybot.dialogs.flow import (
     MenuEntry,
     Option,
     Outcome,
-    Stay,
     Switch,
     everyone,
 )
@@ -65,13 +66,11 @@ def _who(ctx: Ctx, target: Member) -> str:
 async def _who_to_ask(session: AsyncSession, member: Member) -> str:
     """The member's workplace secretary, named, for "who to ask" in a refusal."""
     for person in await reviews.workplace_secretaries(session, member):
-        if person.id == member.id:
-            continue
-        held = await directory.roles_of(session, person.id)
-        role = next((h for h in held if h.role in texts.REVIEW_ROLE), None)
-        if role is not None:
+        held = await reviews.role_over(session, person.id, member.official_org_id)
+        if person.id != member.id and held is not None:
+            role, org = held
             return texts.REVIEW_WHO_TO_ASK.format(
-                name=person.full_name, role=texts.REVIEW_ROLE[role.role].lower(), cell=role.org_name
+                name=person.full_name, role=texts.REVIEW_ROLE[role].lower(), cell=org.name
             )
     return texts.REVIEW_WHO_TO_ASK_NOBODY
 
@@ -102,7 +101,8 @@ async def refusal_reply(ctx: Ctx, refused: ReviewRefused, target: Member) -> Don
         if target.id == ctx.member.id and ctx.has_role(*directory.APPROVER_ROLES):
             text = f"{text}\n{texts.REVIEW_WRITE_HINT}"  # a residence secretary looking to write
         return Done(text)
-    assert request is not None
+    if refused.refusal == Refusal.NOT_ALLOWED or request is None:
+        return Done(texts.REVIEW_NOT_YOURS)
     if refused.refusal == Refusal.SIGNED and request.decided_at is not None:
         residence = await directory.organisation(session, request.residence_org_id)
         pdf = await review_pdf(session, request, ctx.settings.review_document_place)
@@ -306,7 +306,11 @@ async def on_confirm(ctx: Ctx, key: str) -> Outcome:
 @desk.ask("what")
 async def ask_what(ctx: Ctx) -> Ask:
     assert ctx.member is not None
-    options = [Option("member", texts.REVIEW_DESK_FOR_MEMBER, ("dang vien", "cho dang vien"))]
+    options = []
+    if await _others(ctx):
+        options.append(
+            Option("member", texts.REVIEW_DESK_FOR_MEMBER, ("dang vien", "cho dang vien"))
+        )
     if reviews.ineligibility(ctx.member) is None:
         options.append(Option("self", texts.REVIEW_DESK_FOR_SELF, ("ban than", "cho toi")))
     status = texts.REVIEW_DESK_STATUS.format(year=ctx.local_now.year)
@@ -324,14 +328,16 @@ async def on_what(ctx: Ctx, key: str) -> Outcome:
     return await status_reply(ctx)
 
 
+async def _others(ctx: Ctx) -> list[Member]:
+    """The working members of the secretary's cells, other than the secretary."""
+    assert ctx.member is not None
+    members = await reviews.requestable_members(ctx.session, ctx.member.id)
+    return [m for m in members if m.id != ctx.member.id]
+
+
 @desk.ask("pick")
 async def ask_pick(ctx: Ctx) -> Ask:
-    assert ctx.member is not None
-    members = [
-        m
-        for m in await reviews.requestable_members(ctx.session, ctx.member.id)
-        if m.id != ctx.member.id
-    ]
+    members = await _others(ctx)
     if not members:
         return Ask(texts.REVIEW_PICK_NONE)
     return Ask(texts.REVIEW_PICK_MEMBER, [Option(str(m.id), m.full_name) for m in members])
@@ -343,10 +349,7 @@ async def on_pick(ctx: Ctx, key: str) -> Outcome:
     target = await directory.member(ctx.session, int(key))
     if not await reviews.can_request_for(ctx.session, ctx.member.id, target):
         raise Invalid(texts.REVIEW_NOT_YOURS)
-    stop = await precheck(ctx, target)
-    if stop is not None:
-        return Stay(stop.text)
-    return Switch("review", {"member_id": target.id})
+    return await precheck(ctx, target) or Switch("review", {"member_id": target.id})
 
 
 async def status_reply(ctx: Ctx) -> Done:
@@ -394,12 +397,12 @@ async def status_reply(ctx: Ctx) -> Done:
 
 
 @REGISTRY.notice("review.requested_for_you")
-def requested_for_you(params: dict) -> Reply:
+def requested_for_you(params: dict[str, Any]) -> Reply:
     return Reply(texts.REVIEW_FOR_YOU.format(by=params["by"], year=params["year"]))
 
 
 @REGISTRY.notice("review.cells_wrong")
-def cells_wrong(params: dict) -> Reply:
+def cells_wrong(params: dict[str, Any]) -> Reply:
     return Reply(
         texts.REVIEW_CELLS_WRONG_NOTICE.format(
             name=params["name"],

@@ -171,7 +171,7 @@ async def approval_of(session: AsyncSession, request: ReviewRequest) -> Approval
     )
 
 
-async def _role_over(
+async def role_over(
     session: AsyncSession, member_id: int, org_id: int
 ) -> tuple[str, Organisation] | None:
     """The approver role this member holds in the organisation or the nearest one above it."""
@@ -198,7 +198,7 @@ async def approvers(session: AsyncSession, request: ReviewRequest) -> list[tuple
         return []
     found = []
     for person in await approvals.approvers(session, approval):
-        held = await _role_over(session, person.id, request.residence_org_id)
+        held = await role_over(session, person.id, request.residence_org_id)
         if held is not None:
             found.append((person, held[0]))
     return found
@@ -461,7 +461,7 @@ async def sign(
 ) -> ReviewRequest:
     """Record the signed comments; the caller renders the document and calls `deliver`."""
     request = await writable(session, request_id, actor.id)
-    held = await _role_over(session, actor.id, request.residence_org_id)
+    held = await role_over(session, actor.id, request.residence_org_id)
     if held is None:
         raise ReviewRefused(Refusal.NOT_ALLOWED, request)
     role, org = held
