@@ -535,3 +535,45 @@ async def test_the_status_of_a_request_counts_for_its_year_only(
             select(func.count(ReviewRequest.id)).where(ReviewRequest.year == 2025)
         )
     assert count == 1
+
+
+async def test_several_waiting_each_question_says_whose(
+    engine: Engine, db: Database, world: World, clock: FakeClock
+) -> None:
+    from tests.support.world import add_member
+
+    async with db.transaction() as session:
+        mai = await add_member(
+            session,
+            "Hà Thị Mai",
+            "+84912000012",
+            world.orgs["school"],
+            residence=world.orgs["home"],
+        )
+        await reviews.submit(session, mai, 2026, "", mai, clock())
+    await ask_for_review(await login(engine, "cuong"))
+    prompts = await notices(engine, db, world.people["binh"].id, "approval.prompt")
+    mai_write, cuong_write = (p.actions[0].payload for p in prompts)
+    binh = await login(engine, "binh")
+    await binh.presses(cuong_write)
+    await answer_duties(binh, ["Tốt", "Tốt"])
+    await binh.presses(mai_write)  # another request, half-way through the first
+    assert binh.last.text.startswith("Nhận xét cho Hà Thị Mai (Chi bộ Trường THCS Yên Hòa)")
+    assert "Nhiệm vụ 1/5" in binh.last.text
+    await fill_and_sign(binh, "Chị Mai tích cực.")
+    await binh.presses(cuong_write)  # back to the first: it continues where it stopped
+    assert binh.last.text.startswith(HEAD) and "Nhiệm vụ 3/5" in binh.last.text
+    await answer_duties(binh, ["Chưa tốt"] * 3)
+    await binh.says("Đã trao đổi")
+    await binh.says("Không")
+    assert binh.last.text.startswith(HEAD)
+    await binh.says("Ký xác nhận")
+    by_member = {r.member_id: r for r in await requests(db)}
+    assert by_member[mai.id].comments == "Chị Mai tích cực."
+    assert [a["answer"] for a in by_member[world.people["cuong"].id].answers] == [
+        "good",
+        "good",
+        "poor",
+        "poor",
+        "poor",
+    ]
