@@ -6,6 +6,7 @@ as an argument and never read the environment themselves.
 
 from datetime import time
 from functools import cached_property
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
@@ -68,6 +69,15 @@ class Settings(BaseSettings):
     approval_remind_hours: float = 24
     approval_escalate_hours: float = 72
 
+    # Residence review (QĐ 213): the duty list, the comment limit, the place on the document.
+    review_duties_file: Path | None = Field(
+        default=None,
+        description="CSV/XLSX with columns Mã, Nội dung: the duties the residence cell answers "
+        "on. Default: the packaged list (the duties readable in the public sources).",
+    )
+    review_comments_max_chars: int = Field(default=10_000, ge=100)
+    review_document_place: str = "Hà Nội"
+
     @field_validator("address_form")
     @classmethod
     def _known_form(cls, value: str) -> str:
@@ -80,6 +90,11 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         ZoneInfo(value)
         return value
+
+    @field_validator("review_duties_file", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @cached_property
     def tz(self) -> ZoneInfo:

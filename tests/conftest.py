@@ -73,7 +73,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def settings(db_url: str) -> Settings:
-    return Settings(_env_file=None, database_url=db_url)
+    # Transcripts send many messages at one frozen instant: no flood control unless a test asks.
+    return Settings(_env_file=None, database_url=db_url, flood_messages=10_000)
 
 
 @pytest.fixture

@@ -62,6 +62,8 @@ async def test_menu_shows_only_what_the_role_allows(engine: Engine, an: Person, 
     await ConsoleChannel(engine, None, print).login("+84912000002")  # type: ignore[arg-type]
     binh = Person(engine, "+84912000002")
     await binh.says("menu")
+    if texts.INVITE_TITLE not in binh.options:  # more procedures than fit on one page
+        await binh.says(texts.MORE)
     assert texts.INVITE_TITLE in binh.options
 
 
@@ -205,10 +207,8 @@ async def test_two_processes_never_lose_an_update(
     db: Database, settings: Settings, clock: FakeClock, an: Person
 ) -> None:
     await an.says("2")
-    unthrottled = settings.model_copy(update={"flood_messages": 100})
-    first = Engine(db, unthrottled, clock, registry=registry_with_samples())
-    other = Engine(db, unthrottled, clock, registry=registry_with_samples())
-    engines = [first, other] * 5
+    other = Engine(db, settings, clock, registry=registry_with_samples())
+    engines = [an.engine, other] * 5
     await asyncio.gather(
         *(
             e.handle(Inbound("console", an.user_key, text="x", update_key=f"c{i}"))
@@ -261,8 +261,9 @@ async def test_a_step_removed_by_an_upgrade_falls_back_to_the_menu(an: Person, d
 
 
 async def test_a_flood_is_slowed_kindly_without_losing_the_procedure(
-    an: Person, db: Database
+    an: Person, db: Database, settings: Settings
 ) -> None:
+    an.engine.settings = settings.model_copy(update={"flood_messages": 8})
     await an.says("2")
     an.engine.clock.advance(minutes=1)
     burst = [await an.engine.handle(an.inbound(text="x")) for _ in range(12)]

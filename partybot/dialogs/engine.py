@@ -430,6 +430,7 @@ class Turn:
         shown, more = self.page_of(ask.options)
         free_text = ask.parse is not None and not ask.options
         key = self.match_numbered(text, shown, more) if ask.options else None
+        key = key or self.match_option_exactly(text, ask.options, more)
         key = key or self.match_nav(text, strict=free_text)
         if key == MORE_KEY:
             self.state.page += 1
@@ -552,6 +553,18 @@ class Turn:
         if self.state.dialog == MENU and found != "nav:help":
             return "nav:menu"
         return found
+
+    def match_option_exactly(self, text: str, options: list[Option], more: bool) -> str | None:
+        """A choice's label or synonym typed exactly beats navigation: "đúng" is not "dừng".
+
+        "Xem thêm" counts as a choice when the list is paged (a reply-keyboard press sends it).
+        """
+        if not options:
+            return None
+        candidates = [Candidate(o.key, (o.label, *o.synonyms)) for o in options]
+        if more:
+            candidates.append(Candidate(MORE_KEY, (texts.MORE, *texts.MORE_WORDS)))
+        return exact_match(text, candidates)
 
     def match_numbered(self, text: str, shown: list[Option], more: bool) -> str | None:
         """A typed number picks the choice with that number, navigation included."""

@@ -10,7 +10,8 @@ NAV_CANCEL = "Hủy"
 NAV_HELP = "Trợ giúp"
 NAV_MENU = "Menu chính"
 NAV_BACK_WORDS = ("quay lai", "tro lai", "lui lai", "lai", "back", "quay ve", "lui")
-NAV_CANCEL_WORDS = ("huy", "huy bo", "thoi", "dung", "dung lai", "khong lam nua", "cancel", "bo")
+# Not "dung" alone: "đúng" (yes) folds to it; "dừng" still matches "dung lai" closely enough.
+NAV_CANCEL_WORDS = ("huy", "huy bo", "thoi", "dung lai", "khong lam nua", "cancel", "bo")
 NAV_HELP_WORDS = ("tro giup", "giup", "giup do", "huong dan", "help", "giup toi", "khong hieu")
 NAV_MENU_WORDS = ("menu", "menu chinh", "ve menu", "trang chu", "ve dau", "bat dau lai", "start")
 MORE = "Xem thêm"
@@ -221,3 +222,262 @@ ASSIST_AGREE = "Đồng ý"
 ASSIST_THANKS = "Cảm ơn Bác. Đồng chí {helper} sẽ giúp Bác ngay."
 ASSIST_READY = "Đảng viên {name} đã bấm Đồng ý. Đồng chí gõ bất kỳ để bắt đầu."
 ASSIST_DONE_NOTICE = "Đồng chí {helper} vừa làm giúp Bác: {what}"
+# --- residence review (nhận xét nơi cư trú, QĐ 213) ---
+REVIEW_TITLE = "Xin nhận xét nơi cư trú"
+REVIEW_HELP = (
+    "Hằng năm, chi bộ nơi Bác sinh hoạt cần ý kiến của chi bộ nơi Bác ở (tổ dân phố, thôn) về "
+    "việc Bác thực hiện nhiệm vụ đảng viên nơi cư trú. Tôi gửi yêu cầu tới bí thư chi bộ nơi cư "
+    "trú và gửi Bác bản nhận xét khi có."
+)
+REVIEW_WHO_TO_ASK = "đồng chí {name}, {role} {cell}"
+REVIEW_WHO_TO_ASK_NOBODY = "văn phòng đảng ủy phường"
+REVIEW_WRITE_HINT = "Yêu cầu nhận xét gửi tới đồng chí nằm ở mục «Việc cần duyệt»."
+REVIEW_NO_RESIDENCE = (
+    "Danh sách chưa ghi chi bộ nơi cư trú của {who}, nên chưa xin nhận xét được. "
+    "Bác nhờ {ask} cập nhật giúp nhé."
+)
+REVIEW_RETIRED = (
+    "Nhận xét nơi cư trú chỉ dành cho đảng viên đang công tác; đảng viên nghỉ hưu sinh hoạt "
+    "ngay tại chi bộ nơi cư trú nên không cần. Nếu chưa đúng, Bác hỏi {ask} nhé."
+)
+REVIEW_SAME_CELL = (
+    "{who} đang sinh hoạt ngay tại chi bộ nơi cư trú nên không cần nhận xét này. "
+    "Nếu chưa đúng, Bác hỏi {ask} nhé."
+)
+REVIEW_WAITING = (
+    "Yêu cầu nhận xét năm {year} của {who} đã gửi ngày {date}, đang chờ {approvers}. "
+    "Có kết quả là tôi báo ngay."
+)
+REVIEW_ALREADY_SIGNED = (
+    "Chi bộ {residence} đã nhận xét {who} năm {year} (ký ngày {date}). "
+    "Tôi gửi lại bản nhận xét kèm theo."
+)
+REVIEW_SELF = "Bác"
+REVIEW_OTHER = "đồng chí {name}"
+REVIEW_ASK_CELLS = (
+    "Theo danh sách, {who}:\n• Ở: {residence}\n• Sinh hoạt tại: {workplace}\n"
+    "Thông tin này đúng không ạ?"
+)
+REVIEW_CELLS_RIGHT = "Đúng"
+REVIEW_CELLS_WRONG = "Chưa đúng"
+REVIEW_ASK_WRONG = (
+    "Bác gõ giúp tôi chỗ nào chưa đúng, ví dụ: «Tôi ở tổ dân phố số 7». "
+    "Tôi sẽ báo bí thư chi bộ để sửa."
+)
+REVIEW_WRONG_SENT = "Tôi đã báo {names}. Khi danh sách được sửa, Bác làm lại thủ tục này nhé."
+REVIEW_WRONG_SELF = (
+    "Đồng chí sửa chi bộ nơi cư trú trong danh sách đảng viên (nhập lại danh sách), "
+    "rồi làm lại thủ tục này nhé."
+)
+REVIEW_ASK_YEAR = "Bác xin nhận xét cho năm nào ạ?"
+REVIEW_YEAR = "Năm {year}"
+REVIEW_YEAR_HELP = (
+    "Thường mỗi năm xin một lần, trước khi chi bộ đánh giá cuối năm. "
+    "Nếu không rõ, Bác chọn năm nay."
+)
+REVIEW_ASK_NOTE = (
+    "Bác có muốn nhắn gì thêm cho bí thư chi bộ nơi cư trú không? "
+    "Bác gõ lời nhắn, hoặc chọn «Không nhắn gì»."
+)
+REVIEW_NO_NOTE = "Không nhắn gì"
+REVIEW_CONFIRM = (
+    "Bác xem lại:\n• Đảng viên: {name}\n• Chi bộ nơi cư trú: {residence}\n"
+    "• Chi bộ nơi sinh hoạt: {workplace}\n• Năm nhận xét: {year}\n• Lời nhắn: {note}\n"
+    "Bác gửi yêu cầu này chứ?"
+)
+REVIEW_SEND = "Gửi yêu cầu"
+REVIEW_EDIT = "Sửa lại"
+REVIEW_SENT = (
+    "Đã gửi tới {approvers}. Khi có nhận xét, tôi gửi bản nhận xét cho {who} và bí thư "
+    "{workplace}. Số yêu cầu: {number}."
+)
+REVIEW_SENT_OFFICE = (
+    "{residence} chưa có bí thư trên hệ thống, nên tôi đã chuyển yêu cầu tới văn phòng "
+    "đảng ủy. Số yêu cầu: {number}."
+)
+REVIEW_APPROVER = "đồng chí {name}, {role} {cell}"
+REVIEW_AND = " và "
+REVIEW_COMMA = ", "
+REVIEW_ROLE = {"secretary": "Bí thư", "deputy_secretary": "Phó bí thư"}
+REVIEW_FOR_YOU = (
+    "Đồng chí {by} đã xin chi bộ nơi cư trú nhận xét năm {year} cho Bác. "
+    "Có kết quả, tôi sẽ gửi Bác."
+)
+REVIEW_CELLS_WRONG_NOTICE = (
+    "Đảng viên {name} ({phone}) báo thông tin chi bộ chưa đúng: «{text}». "
+    "Danh sách đang ghi: ở {residence}, sinh hoạt tại {workplace}. Đồng chí kiểm tra, sửa giúp."
+)
+
+# The workplace secretary's desk.
+REVIEW_DESK_ASK = "Đồng chí muốn làm gì?"
+REVIEW_DESK_FOR_MEMBER = "Xin cho đảng viên"
+REVIEW_DESK_FOR_SELF = "Xin cho bản thân"
+REVIEW_DESK_STATUS = "Xem tình hình năm {year}"
+REVIEW_PICK_MEMBER = "Đồng chí xin nhận xét cho đảng viên nào? Chọn hoặc gõ tên."
+REVIEW_PICK_NONE = (
+    "Chi bộ chưa có đảng viên đang công tác nào có chi bộ nơi cư trú trong danh sách."
+)
+REVIEW_STATUS_HEAD = (
+    "Nhận xét nơi cư trú năm {year}: {total} yêu cầu — {signed} đã ký, {waiting} đang chờ, "
+    "{declined} chưa thể nhận xét."
+)
+REVIEW_STATUS_LINE = "• {name} ({residence}): {status}"
+REVIEW_STATUS_MORE = "… và {count} yêu cầu khác, xem trong tệp Excel."
+REVIEW_STATUS_EMPTY = "Năm {year} chưa có yêu cầu nhận xét nơi cư trú nào trong chi bộ đồng chí."
+REVIEW_STATE_WAITING = "đang chờ từ {date}"
+REVIEW_STATE_SIGNED = "đã ký {date}"
+REVIEW_STATE_DECLINED = "chưa thể nhận xét"
+
+# The residence secretary: prompt, form, decline.
+REVIEW_APPROVAL_TITLE = "Nhận xét nơi cư trú: {name} ({workplace}), năm {year}"
+REVIEW_APPROVAL_DETAIL = (
+    "Xin nhận xét nơi cư trú năm {year}\n• Đảng viên: {name}, sinh năm {birth_year}\n"
+    "• Ở: {residence}\n• Sinh hoạt tại: {workplace}{note}"
+)
+REVIEW_APPROVAL_NOTE = "\n• Lời nhắn: {note}"
+REVIEW_UNKNOWN_YEAR = "không rõ"
+REVIEW_ACTION_WRITE = "Viết nhận xét"
+REVIEW_ACTION_DECLINE = "Chưa thể nhận xét"
+REVIEW_FORM_TITLE = "Viết nhận xét nơi cư trú"
+REVIEW_FORM_HELP = (
+    "Đồng chí đánh giá từng nhiệm vụ của đảng viên nơi cư trú, cho biết đã trao đổi với Ban "
+    "công tác Mặt trận chưa, viết ý kiến chung rồi ký. Bước cuối có thể sửa mọi câu."
+)
+REVIEW_HEAD = "Nhận xét cho {name} ({workplace}), năm {year}."
+REVIEW_RESUMED = "Tiếp tục phần đang viết dở (đã lưu {done}/{total} nhiệm vụ)."
+REVIEW_DUTY = "{head}\nNhiệm vụ {index}/{total}: {text}\nĐồng chí đánh giá thế nào?{previous}"
+REVIEW_PREVIOUS = "\n(Lần trước chọn: {answer})"
+REVIEW_DUTY_HELP = (
+    "«Tốt»: đảng viên làm tốt nhiệm vụ này. «Chưa tốt»: còn hạn chế. «Không rõ»: chi bộ chưa "
+    "nắm được. Bước cuối có thể sửa."
+)
+REVIEW_ANSWER = {"good": "Tốt", "poor": "Chưa tốt", "unknown": "Không rõ"}
+REVIEW_ASK_FRONT = (
+    "{head}\nChi ủy (hoặc bí thư) nhận xét cùng Ban công tác Mặt trận nơi cư trú. "
+    "Đồng chí đã trao đổi với Ban công tác Mặt trận chưa?{previous}"
+)
+REVIEW_FRONT_YES = "Đã trao đổi"
+REVIEW_FRONT_NO = "Chưa trao đổi"
+REVIEW_ASK_COMMENTS = (
+    "{head}\nĐồng chí viết ý kiến nhận xét chung (dài cũng được, gửi nhiều tin liền nhau cũng "
+    "được). Gõ «Không» nếu không có gì thêm."
+)
+REVIEW_COMMENTS_KEPT = "\nĐã lưu {length} chữ; gõ «Giữ nguyên» để giữ."
+REVIEW_COMMENTS_TOO_LONG = (
+    "Ý kiến dài {length} chữ, quá mức {limit} chữ. Đồng chí rút gọn rồi gửi lại giúp tôi; "
+    "các câu trả lời khác vẫn được giữ."
+)
+REVIEW_COMMENTS_ADDED = "Tôi đã ghi thêm đoạn này vào ý kiến nhận xét (tổng {length} chữ)."
+REVIEW_SUMMARY = (
+    "{head}\n{answers}\n• Mặt trận: {front}\n• Ý kiến: {comments}\n"
+    "Đồng chí kiểm tra rồi bấm «Ký xác nhận»."
+)
+REVIEW_SUMMARY_LINE = "{index}. {text} — {answer}"
+REVIEW_COMMENTS_NONE = "không có"
+REVIEW_COMMENTS_PREVIEW = "«{start}» ({length} chữ)"
+REVIEW_SIGN = "Ký xác nhận"
+REVIEW_FIX = "Sửa câu trả lời"
+REVIEW_SUMMARY_PICK = (
+    "Đồng chí chọn một mục bên dưới: «Ký xác nhận», «Sửa câu trả lời» hoặc «Chưa thể nhận xét»."
+)
+REVIEW_ASK_FIX = "{head}\nĐồng chí muốn sửa mục nào?"
+REVIEW_FIX_DUTY = "Nhiệm vụ {index}"
+REVIEW_FIX_FRONT = "Phối hợp Mặt trận"
+REVIEW_FIX_COMMENTS = "Ý kiến nhận xét"
+REVIEW_SIGNED = (
+    "Đã ký nhận xét cho {name}. Tôi đã gửi bản nhận xét tới {recipients}. Mã xác thực: {code}."
+)
+REVIEW_PICK_REQUEST = "Đồng chí viết nhận xét cho ai? Chọn một yêu cầu."
+REVIEW_PICK_REQUEST_NONE = "Hiện không còn yêu cầu nhận xét nào chờ đồng chí."
+REVIEW_HANDLED = ALREADY_HANDLED + " (Nhận xét cho {name}: đồng chí {by}, lúc {time}.)"
+REVIEW_GONE = "Yêu cầu này không còn chờ nhận xét."
+REVIEW_NOT_YOURS = "Yêu cầu này thuộc chi bộ khác; đồng chí không xem hay ký được."
+REVIEW_OWN = "Đồng chí không tự nhận xét cho mình được; phó bí thư hoặc chi ủy sẽ nhận xét."
+REVIEW_DECLINE_TITLE = "Chưa thể nhận xét"
+REVIEW_ASK_REASON = "{head}\nVì sao chưa thể nhận xét? Chọn hoặc gõ lý do."
+REVIEW_REASONS = (
+    "Chi bộ chưa nắm được đảng viên này",
+    "Đảng viên không ở địa bàn",
+)
+REVIEW_CONFIRM_DECLINE = (
+    "{head}\nLý do: {reason}\nTôi sẽ báo đảng viên và bí thư {workplace}. Đồng chí xác nhận chứ?"
+)
+REVIEW_DECLINE_SEND = "Gửi"
+REVIEW_DECLINED_DONE = "Đã báo đảng viên {name} và bí thư {workplace}: chưa thể nhận xét."
+REVIEW_SIGNED_NOTICE = (
+    "{residence} đã gửi nhận xét nơi cư trú năm {year} của đảng viên {name}. Người ký: đồng chí "
+    "{signer}, lúc {time}. Mã xác thực: {code}. Bản nhận xét kèm theo."
+)
+REVIEW_SIGNED_MEMBER = (
+    "{residence} đã nhận xét nơi cư trú năm {year} cho Bác (đồng chí {signer} ký lúc {time}). "
+    "Tôi đã gửi bản này tới bí thư {workplace}. Bản nhận xét kèm theo."
+)
+REVIEW_DECLINED_NOTICE = (
+    "Đồng chí {by} ({residence}) chưa thể nhận xét nơi cư trú năm {year} cho đảng viên {name}. "
+    "Lý do: {reason}."
+)
+REVIEW_DECLINED_MEMBER = (
+    "{residence} chưa thể nhận xét nơi cư trú năm {year} cho Bác. Lý do: {reason}. Bác trao đổi "
+    "với đồng chí {by}; khi xong, Bác xin lại được."
+)
+
+# The signed document (PDF) and the Excel export.
+DOC_REVIEW_TITLE = "PHIẾU NHẬN XÉT ĐẢNG VIÊN NƠI CƯ TRÚ"
+DOC_REVIEW_SUBTITLE = "Đảng viên đang công tác, năm {year} (Quy định số 213-QĐ/TW)"
+DOC_REVIEW_NUMBER = "{id}/NX-NCT"
+DOC_REVIEW_FILE = "nhan-xet-noi-cu-tru-{year}-{card}.pdf"
+DOC_NAME = "Họ và tên"
+DOC_BIRTH_YEAR = "Năm sinh"
+DOC_CARD = "Số thẻ đảng viên"
+DOC_WORKPLACE = "Chi bộ nơi sinh hoạt"
+DOC_RESIDENCE = "Chi bộ nơi cư trú"
+DOC_DUTIES = "I. Việc thực hiện nhiệm vụ nơi cư trú"
+DOC_DUTY_HEADERS = ("STT", "Nhiệm vụ", "Nhận xét")
+DOC_COMMENTS = "II. Ý kiến nhận xét"
+DOC_NO_COMMENTS = "Không có ý kiến thêm."
+DOC_FRONT_YES = "{who} đã trao đổi, thống nhất với Ban công tác Mặt trận nơi cư trú."
+DOC_FRONT_NO = "{who} chưa trao đổi được với Ban công tác Mặt trận nơi cư trú."
+DOC_FRONT_COMMITTEE = "Chi ủy"
+DOC_FRONT_CELL = "Chi bộ"
+DOC_ON_BEHALF_COMMITTEE = "T/M CHI ỦY"
+DOC_ON_BEHALF_CELL = "T/M CHI BỘ"
+DOC_ON_BEHALF_ORG = "T/M {org}"
+DOC_SIGNER_ROLE = {"secretary": "BÍ THƯ", "deputy_secretary": "PHÓ BÍ THƯ"}
+DOC_REVIEW_FOOTER = (
+    "Văn bản điện tử do Trợ lý Đảng viên tạo khi đồng chí ký xác nhận. "
+    "Đối chiếu mã xác thực với văn phòng đảng ủy."
+)
+EXPORT_REVIEW_TITLE = "Nhận xét nơi cư trú năm {year} — {org}"
+EXPORT_REVIEW_FILE = "nhan-xet-noi-cu-tru-{org}-{year}.xlsx"
+EXPORT_REVIEW_HEADERS = (
+    "STT",
+    "Họ và tên",
+    "Số thẻ đảng viên",
+    "Chi bộ nơi sinh hoạt",
+    "Chi bộ nơi cư trú",
+    "Năm",
+    "Trạng thái",
+    "Gửi lúc",
+    "Người xử lý",
+    "Xử lý lúc",
+    "Thời gian xử lý (phút)",
+    "Mã xác thực",
+    "Lý do chưa nhận xét",
+    "Diễn biến",
+)
+EXPORT_REVIEW_STATUS = {
+    "requested": "Đang chờ",
+    "signed": "Đã ký",
+    "declined": "Chưa thể nhận xét",
+}
+EXPORT_REVIEW_HISTORY = {
+    "requested": "gửi yêu cầu",
+    "opened": "mở phiếu nhận xét",
+    "signed": "ký nhận xét",
+    "declined": "báo chưa thể nhận xét",
+    "delivered": "gửi kết quả về chi bộ",
+    "reminded": "nhắc bí thư nơi cư trú",
+    "escalated": "báo văn phòng đảng ủy",
+}
+EXPORT_REVIEW_DONE = "Đã ghi {count} yêu cầu vào {path}."
+EXPORT_REVIEW_NO_ORG = "Không có tổ chức nào mã {code}."

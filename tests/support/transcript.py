@@ -13,9 +13,6 @@ class Person:
         self._update = 0
 
     async def send(self, inbound: Inbound) -> list[Reply]:
-        advance = getattr(self.engine.clock, "advance", None)
-        if advance is not None:
-            advance(seconds=3)  # people take a few seconds per message
         replies = await self.engine.handle(inbound)
         self.replies = replies
         return replies

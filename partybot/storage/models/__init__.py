@@ -21,6 +21,7 @@ from partybot.storage.models.directory import (
     RoleKind,
 )
 from partybot.storage.models.help import HelpRequest
+from partybot.storage.models.reviews import ReviewDraft, ReviewEvent, ReviewRequest, ReviewStatus
 
 __all__ = [
     "ActionToken",
@@ -40,6 +41,10 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "ProcessedUpdate",
+    "ReviewDraft",
+    "ReviewEvent",
+    "ReviewRequest",
+    "ReviewStatus",
     "Role",
     "RoleKind",
     "StoredFile",

@@ -57,7 +57,7 @@ class StoredFile(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(43), unique=True)
     filename: Mapped[str] = mapped_column(String(120))
-    content_type: Mapped[str] = mapped_column(String(60))
+    content_type: Mapped[str] = mapped_column(String(100))  # xlsx types are 65 characters
     data: Mapped[bytes] = mapped_column(LargeBinary)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
