@@ -64,9 +64,6 @@ DEFAULT_TOKEN = "123456789:TEST-emulator-token"
 
 _MAX_UPLOAD = 50 * 1024 * 1024
 
-# Methods that deliver a message, and so count against the flood limits.
-SEND_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument"})
-
 _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 
 def tiny_png() -> bytes:
+    """A valid 4x4 PNG: the default picture users send, and handy for upload tests."""
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, format="PNG")
     return buffer.getvalue()
