@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     zalo_bot_token: str | None = None
     zalo_api_base: str = "https://bot-api.zaloplatforms.com"
     zalo_webhook_secret: str | None = None
+    # Zalo publishes no rate limit; stay gentle: a few messages a second, one per chat.
+    zalo_global_rate: float = 10
+    zalo_per_chat_rate: float = 1
+    zalo_per_chat_burst: int = 3
 
     # Web server (webhooks, files served to Zalo)
     public_base_url: str | None = None

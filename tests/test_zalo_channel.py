@@ -194,3 +194,27 @@ async def test_webhook_refuses_a_wrong_secret_and_survives_garbage(
         async with db.transaction() as session:
             accounts = (await session.scalars(select(ChannelAccount.external_id))).all()
         assert accounts == ["ff66"]  # only the well-formed, authenticated call reached the engine
+
+
+async def test_cli_registers_the_webhook_with_the_configured_secret(tmp_path) -> None:
+    import asyncio
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    async with ZaloEmulator() as emu:
+        env = {
+            **os.environ,
+            "ZALO_BOT_TOKEN": emu.token,
+            "ZALO_API_BASE": emu.base_url,
+            "ZALO_WEBHOOK_SECRET": SECRET,
+            "PUBLIC_BASE_URL": "https://bot.example.vn",
+        }
+        command = [str(Path(sys.executable).parent / "partybot"), "zalo", "set-webhook"]
+        done = await asyncio.to_thread(
+            subprocess.run, command, env=env, cwd=tmp_path, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert emu.webhook_url == "https://bot.example.vn/zalo/webhook"
+        assert emu.webhook_secret == SECRET

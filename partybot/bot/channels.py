@@ -9,7 +9,10 @@ from typing import Protocol
 from aiohttp import web
 
 from partybot.bot.app import App
+from partybot.handlers.ratelimit import make_rate_limiter
 from partybot.handlers.sending import Sender
+from partybot.handlers.zalo.channel import ZaloChannel, ZaloSender
+from partybot.handlers.zalo.client import ZaloBotClient
 
 
 class Channel(Protocol):
@@ -27,6 +30,26 @@ class Channel(Protocol):
     async def stop(self) -> None: ...
 
 
+def zalo_channel(app: App) -> ZaloChannel:
+    settings = app.settings
+    assert settings.zalo_bot_token
+    client = ZaloBotClient(settings.zalo_bot_token, api_base=settings.zalo_api_base)
+    limiter = make_rate_limiter(
+        settings.redis_url,
+        "zalo:" + settings.zalo_bot_token.split(":", 1)[0],
+        settings.zalo_global_rate,
+        settings.zalo_per_chat_rate,
+        settings.zalo_per_chat_burst,
+    )
+    sender = ZaloSender(client, limiter, settings.public_base_url)
+    return ZaloChannel(
+        app.engine, client, sender, settings.zalo_webhook_secret, settings.public_base_url
+    )
+
+
 def build_channels(app: App) -> list[Channel]:
     """Every channel whose token is configured."""
-    return []
+    channels: list[Channel] = []
+    if app.settings.zalo_bot_token:
+        channels.append(zalo_channel(app))
+    return channels

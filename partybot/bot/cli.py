@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from partybot.bot import commands_nlu, commands_review
+from partybot.bot import commands_nlu, commands_review, commands_zalo
 from partybot.bot.app import App
 from partybot.bot.cliutil import DbOption, console, run_with_app, settings_for
 from partybot.storage.db import Database
@@ -20,6 +20,7 @@ export_app = typer.Typer(help="Excel exports for the ward office.", no_args_is_h
 app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
 app.add_typer(commands_nlu.app, name="nlu")
+app.add_typer(commands_zalo.app, name="zalo")
 export_app.command("reviews")(commands_review.export)
 
 
