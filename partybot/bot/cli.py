@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from partybot.bot import commands_dues
 from partybot.bot.app import App
 from partybot.bot.cliutil import DbOption, console, run_with_app, settings_for
 from partybot.storage.db import Database
@@ -18,6 +19,9 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 export_app = typer.Typer(help="Excel exports for the ward office.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
+app.add_typer(commands_dues.rates_app, name="rates")
+app.add_typer(commands_dues.payments_app, name="payments")
+export_app.command("dues")(commands_dues.export)
 
 
 @db_app.command("upgrade")
