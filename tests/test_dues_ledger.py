@@ -283,3 +283,38 @@ async def test_obligation_rows_are_unique_per_member_and_month(db, world, from_o
         assert rows == []
         statuses_seen = set((await session.scalars(select(DuesObligation.status))).all())
     assert statuses_seen == {ObligationStatus.OPEN, ObligationStatus.EXEMPT}
+
+
+async def test_roster_reads_region_and_sex(db: Database) -> None:
+    from partybot.services.roster import import_roster
+    from partybot.storage.models import Organisation
+
+    orgs = (
+        "Mã,Tên,Loại,Mã cấp trên,Vùng\n"
+        "TU,Thành ủy,Thành ủy,,Vùng I\n"
+        "DU,Đảng ủy xã,Đảng ủy,TU,iii\n"
+        "CB,Chi bộ thôn,Chi bộ,DU,\n"
+    ).encode()
+    members = (
+        "Số thẻ đảng viên,Họ và tên,Chi bộ,Ngày sinh,Giới tính,Đối tượng đảng phí\n"
+        "9001,Nguyễn Thị Mơ,CB,10/06/1968,Nữ,Không có lương\n"
+        "9002,Trần Văn Tư,CB,10/06/1968,nam,Không có lương\n"
+    ).encode()
+    async with db.transaction() as session:
+        report = await import_roster(session, orgs, members)
+        assert report.written and report.problems == []
+        query = select(Organisation.code, Organisation.region)
+        regions = dict((await session.execute(query)).all())
+        assert regions == {"TU": 1, "DU": 3, "CB": None}
+        people = {m.full_name: m for m in (await session.scalars(select(Member))).all()}
+        assert people["Nguyễn Thị Mơ"].sex == "female" and people["Trần Văn Tư"].sex == "male"
+        # Region III inherited from the ward; the woman is past her retirement age, the man not.
+        assert await dues.monthly_amount(session, people["Nguyễn Thị Mơ"].id, DEC) == 8_280
+        assert await dues.monthly_amount(session, people["Trần Văn Tư"].id, DEC) == 12_420
+        again = await import_roster(session, orgs.replace(b"iii", b""), None)
+        assert again.written
+        kept = select(Organisation.region).where(Organisation.code == "DU")
+        assert await session.scalar(kept) == 3
+    async with db.transaction() as session:
+        bad = await import_roster(session, orgs.replace(b"iii", b"5"), None)
+        assert [p.column for p in bad.problems] == ["Vùng"]

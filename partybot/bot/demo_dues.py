@@ -78,6 +78,7 @@ async def seed_dues(session: AsyncSession, now: datetime, settings: Settings | N
             now,
             received_at=paid_on,
             confirmed_by=treasurer_of[member.official_org_id],
+            notify=False,
         )
     await _unmatched_transfer(session, settings, by_card, now)
 

@@ -55,7 +55,9 @@ def count(text: str, limit: int) -> int:
     """A number of months typed as "3", "3 tháng", "ba" or "ba tháng", from 1 to `limit`."""
     words = [w for w in fold(text).split() if w not in ("thang", "nua", "toi", "them")]
     value: int | None = None
-    if len(words) == 1 and words[0].isdigit():
+    if "-" in text:
+        value = None  # "-1" must not fold into "1"
+    elif len(words) == 1 and words[0].isdigit():
         value = int(words[0])
     elif words:
         value = from_words(" ".join(words))

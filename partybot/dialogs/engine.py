@@ -385,6 +385,11 @@ class Turn:
         shown, more = self.page_of(ask.options)
         free_text = ask.parse is not None and not ask.options
         key = self.match_numbered(text, shown, more) if ask.options else None
+        if key is None and ask.options:
+            # A choice typed exactly wins over a navigation word: without diacritics "đúng"
+            # (yes) and "dừng" (cancel) are both "dung".
+            options = [Candidate(o.key, (o.label, *o.synonyms)) for o in ask.options]
+            key = exact_match(text, options)
         key = key or self.match_nav(text, strict=free_text)
         if key == MORE_KEY:
             self.state.page += 1

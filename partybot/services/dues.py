@@ -443,8 +443,10 @@ async def record_payment(
     confirmed_by: Member | None = None,
     intent: PaymentIntent | None = None,
     bank_transaction_id: int | None = None,
+    notify: bool = True,
 ) -> DuesPayment:
-    """Record money received for a member, settle months oldest first, send the receipt."""
+    """Record money received for a member, settle months oldest first, send the receipt (unless
+    `notify` is off: history entered after the fact; its receipt is still there on request)."""
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise ValueError(f"a payment needs a positive whole number of đồng, got {amount!r}")
     payment = DuesPayment(
@@ -479,7 +481,8 @@ async def record_payment(
         confirmed_by.id if confirmed_by else None,
         {"payment": payment.id, "amount": amount, "method": str(method)},
     )
-    await send_receipt(session, settings, payment, now)
+    if notify:
+        await send_receipt(session, settings, payment, now)
     return payment
 
 
