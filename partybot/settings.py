@@ -71,10 +71,6 @@ class Settings(BaseSettings):
         description="First month the ledger owes (YYYY-MM-01) for members with no months yet; "
         "unset: the month the member first appears.",
     )
-    dues_reminder_schedule: str = Field(
-        default="30 8 5,20 * *",
-        description="Crontab (in TIMEZONE) of the reminder sweep 'dues.reminders'.",
-    )
     dues_receipt_place: str = "Hà Nội"
     bank_webhook_path: str = "/bank/sepay"
     bank_webhook_api_key: str | None = Field(

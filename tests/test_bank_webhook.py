@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from partybot.bot.app import App
 from partybot.dialogs.engine import Engine
 from partybot.handlers.bank_webhook import add_routes
-from partybot.services import dues
+from partybot.services import dues, dues_bank
 from partybot.settings import Settings
 from partybot.storage.db import Database
 from partybot.storage.models import (
@@ -24,6 +24,7 @@ from partybot.storage.models import (
     DuesPayment,
     IntentStatus,
     Member,
+    Organisation,
     PaymentIntent,
 )
 from tests.support.clock import FakeClock
@@ -250,3 +251,29 @@ async def test_api_key_alone(db, world, settings, clock) -> None:
         assert status == 200
     finally:
         await client.close()
+
+
+async def test_paying_the_same_code_twice_is_kept_for_the_treasurer(client, db, world, clock):
+    intent = await intent_for(db, world, clock)
+    first = notification(content=intent.reference, referenceCode=None)
+    assert (await post(client, first))[1]["result"] == "matched"
+    second = notification(id=92705, content=intent.reference, referenceCode=None)
+    assert (await post(client, second))[1]["result"] == "review"  # money is never dropped
+    async with db.transaction() as session:
+        reasons = (await session.scalars(select(BankTransaction.reason))).all()
+    assert sorted(r or "" for r in reasons) == ["", "already_paid"]
+
+
+async def test_unknown_account_rematched_once_the_cell_has_it(client, db, world, clock, settings):
+    intent = await intent_for(db, world, clock)
+    body = notification(accountNumber="0011 0099 9999", content=intent.reference)
+    assert (await post(client, body))[1]["result"] == "review"
+    async with db.transaction() as session:
+        assert await dues_bank.rematch(session, settings, clock()) == []  # still nobody's
+        home = await session.get(Organisation, world.orgs["home"].id)
+        assert home is not None
+        home.bank_account = "001100999999"
+    async with db.transaction() as session:
+        [(tx, result)] = await dues_bank.rematch(session, settings, clock())
+    assert result == dues_bank.Result.MATCHED and tx.status == "matched"
+    assert await count(db, DuesPayment) == 1

@@ -330,6 +330,23 @@ def payments_unmatched(db: DbOption = None) -> None:
     run_with_app(settings, body)
 
 
+@payments_app.command("rematch")
+def payments_rematch(db: DbOption = None) -> None:
+    """Match again the transfers to an account no cell had, once the account is on a cell."""
+    settings = settings_for(db)
+
+    async def body(opened: App) -> list[str]:
+        async with opened.db.transaction() as session:
+            done = await dues_bank.rematch(session, settings, opened.engine.clock())
+            return [str(result) for _tx, result in done]
+
+    results = run_with_app(settings, body)
+    console.print(
+        f"Khớp lại {len(results)} khoản: {results.count('matched')} đã ghi nhận, "
+        f"{results.count('review')} chuyển cho thủ quỹ chi bộ xử lý."
+    )
+
+
 # -- export -----------------------------------------------------------------------------------
 
 

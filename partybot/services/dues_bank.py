@@ -91,9 +91,11 @@ async def _already_seen(session: AsyncSession, credit: Credit) -> BankTransactio
     )
 
 
-async def _intent_for(session: AsyncSession, credit: Credit) -> tuple[PaymentIntent | None, bool]:
+async def _intent_for(
+    session: AsyncSession, code: str | None, memo: str
+) -> tuple[PaymentIntent | None, bool]:
     """The intent named in the memo (or the provider's code); and whether any reference was seen."""
-    references = find_references(" ".join(p for p in (credit.code, credit.memo) if p))
+    references = find_references(" ".join(p for p in (code, memo) if p))
     for reference in references:
         intent = await session.scalar(
             select(PaymentIntent).where(PaymentIntent.reference == reference)
@@ -103,11 +105,13 @@ async def _intent_for(session: AsyncSession, credit: Credit) -> tuple[PaymentInt
     return None, bool(references)
 
 
-async def _same_payment_seen(
+async def _seen_elsewhere(
     session: AsyncSession, intent: PaymentIntent, credit: Credit, settings: Settings
 ) -> bool:
-    """The intent was paid by a credit of the same amount on the same day: this is that credit,
-    reported again by another source (a notification, then the statement)."""
+    """The intent was already paid by a credit from the other source (a notification, then the
+    statement) of the same amount on the same day, and one of the two lacks the bank's reference
+    that would tell them apart: it is the same transfer. Two transfers reported by the same
+    source are never merged, so a member who paid twice is not lost."""
     day = credit.occurred_at.astimezone(settings.tz).date()
     earlier = (
         await session.scalars(
@@ -115,10 +119,15 @@ async def _same_payment_seen(
                 BankTransaction.intent_id == intent.id,
                 BankTransaction.status == BankTxStatus.MATCHED,
                 BankTransaction.amount == credit.amount,
+                BankTransaction.provider != credit.provider,
             )
         )
     ).all()
-    return any(t.occurred_at.astimezone(settings.tz).date() == day for t in earlier)
+    return any(
+        t.occurred_at.astimezone(settings.tz).date() == day
+        and (t.bank_ref is None or credit.bank_ref is None)
+        for t in earlier
+    )
 
 
 async def record_credit(
@@ -128,6 +137,13 @@ async def record_credit(
     if credit.amount <= 0:
         raise ValueError("a credit must have a positive amount")
     if await _already_seen(session, credit):
+        return Result.DUPLICATE, None
+    intent, saw_reference = await _intent_for(session, credit.code, credit.memo)
+    if (
+        intent is not None
+        and intent.status == IntentStatus.PAID
+        and await _seen_elsewhere(session, intent, credit, settings)
+    ):
         return Result.DUPLICATE, None
     inserted = await insert_ignoring_conflict(
         session,
@@ -154,9 +170,20 @@ async def record_credit(
         )
     )
     assert tx is not None
-    org = await org_by_account(session, credit.account)
+    return await _match(session, settings, tx, intent, saw_reference, now), tx
+
+
+async def _match(
+    session: AsyncSession,
+    settings: Settings,
+    tx: BankTransaction,
+    intent: PaymentIntent | None,
+    saw_reference: bool,
+    now: datetime,
+) -> Result:
+    """Settle a recorded credit, or keep it (with the reason) for the treasurer."""
+    org = await org_by_account(session, tx.account)
     tx.org_id = org.id if org else None
-    intent, saw_reference = await _intent_for(session, credit)
     tx.intent_id = intent.id if intent else None
     reason: Reason | None = None
     if org is None:
@@ -164,36 +191,50 @@ async def record_credit(
     elif intent is None:
         reason = Reason.UNKNOWN_REFERENCE if saw_reference else Reason.NO_REFERENCE
     elif intent.status == IntentStatus.PAID:
-        if await _same_payment_seen(session, intent, credit, settings):
-            await session.delete(tx)
-            await session.flush()
-            return Result.DUPLICATE, None
         reason = Reason.ALREADY_PAID
     elif intent.org_id != org.id:
         reason = Reason.WRONG_ACCOUNT
-    elif intent.amount != credit.amount:
+    elif intent.amount != tx.amount:
         reason = Reason.AMOUNT_MISMATCH
     if reason is not None:
         tx.reason = reason
+        await session.flush()
         await _ask_treasurer(session, settings, tx, intent, now)
         audit.record(session, "dues.credit_review", f"bank:{tx.id}", None, {"reason": reason})
-        return Result.REVIEW, tx
+        return Result.REVIEW
     assert intent is not None
     member = await directory.member(session, intent.member_id)
-    tx.status = BankTxStatus.MATCHED
+    tx.status, tx.reason = BankTxStatus.MATCHED, None
     await session.flush()
     await dues.record_payment(
         session,
         settings,
         member,
-        credit.amount,
-        PaymentMethod.BANK if credit.provider != "statement" else PaymentMethod.STATEMENT,
+        tx.amount,
+        PaymentMethod.BANK if tx.provider != "statement" else PaymentMethod.STATEMENT,
         now,
-        received_at=credit.occurred_at,
+        received_at=tx.occurred_at,
         intent=intent,
         bank_transaction_id=tx.id,
     )
-    return Result.MATCHED, tx
+    return Result.MATCHED
+
+
+async def rematch(
+    session: AsyncSession, settings: Settings, now: datetime
+) -> list[tuple[BankTransaction, Result]]:
+    """Credits to an account no organisation had, matched again (after the operator has put the
+    account on the right cell): settled, or handed to that cell's treasurer."""
+    done = []
+    for tx in await waiting(session):
+        if tx.reason != Reason.UNKNOWN_ACCOUNT:
+            continue
+        if await org_by_account(session, tx.account) is None:
+            continue
+        code = tx.raw.get("code") if isinstance(tx.raw.get("code"), str) else None
+        intent, saw_reference = await _intent_for(session, code, tx.memo)
+        done.append((tx, await _match(session, settings, tx, intent, saw_reference, now)))
+    return done
 
 
 async def _ask_treasurer(
