@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from partybot.dialogs.engine import Engine
-from partybot.services import dues
+from partybot.services import dues, dues_requests, dues_view
 from partybot.services.dues_rules import AmountUnknown, load_rules
 from partybot.services.sweeps import SWEEPS
 from partybot.settings import Settings
@@ -153,8 +153,10 @@ async def test_a_confirmed_base_reprices_open_months_only(db, world, from_octobe
     async with db.transaction() as session:
         an = await session.get(Member, world.people["an"].id)
         em = await session.get(Member, world.people["em"].id)
-        request = await dues.request_base_change(session, from_october, an, 7_500_000, clock())
-        await dues.decide(session, from_october, request.id, em, True, clock())
+        request = await dues_requests.request_base_change(
+            session, from_october, an, 7_500_000, clock()
+        )
+        await dues_requests.decide(session, from_october, request.id, em, True, clock())
     assert await statuses(db, world, "an") == [
         (OCT, 35_000, 35_000, "paid"),
         (NOV, 35_000, 0, "open"),  # before the month the change was reported
@@ -168,15 +170,15 @@ async def test_an_exemption_decision_needs_the_secretary(db, world, from_october
     await sweep(db, from_october, clock())
     async with db.transaction() as session:
         an = await session.get(Member, world.people["an"].id)
-        request = await dues.request_exemption(
+        request = await dues_requests.request_exemption(
             session, from_october, an, 50, "hardship", 3, "", clock()
         )
         treasurer = await session.get(Member, world.people["em"].id)
         with pytest.raises(PermissionError):
-            await dues.decide(session, from_october, request.id, treasurer, True, clock())
+            await dues_requests.decide(session, from_october, request.id, treasurer, True, clock())
     async with db.transaction() as session:
         secretary = await session.get(Member, world.people["binh"].id)
-        await dues.decide(session, from_october, request.id, secretary, True, clock())
+        await dues_requests.decide(session, from_october, request.id, secretary, True, clock())
     assert [(m, a) for m, a, *_ in await statuses(db, world, "an")] == [
         (OCT, 35_000),
         (NOV, 35_000),
@@ -202,7 +204,7 @@ async def test_rule_change_history(db, world, from_october, clock) -> None:
 
 
 async def reminders(db: Database, settings: Settings, now: datetime) -> int:
-    return await SWEEPS["dues.reminders"].run(db, now, settings)
+    return await dues_view.reminders_sweep(db, now, settings)
 
 
 async def test_reminders_once_a_month_kind_warning_at_two(
@@ -248,8 +250,8 @@ async def test_the_treasurers_one_tap_reminder_once_a_day(db, world, settings, c
     async with db.transaction() as session:
         people = [await session.get(Member, world.people[w].id) for w in ("an", "old", "nam")]
         treasurer = await session.get(Member, world.people["em"].id)
-        assert await dues.remind(session, people, treasurer, clock(), settings) == 2
-        assert await dues.remind(session, people, treasurer, clock(), settings) == 0
+        assert await dues_view.remind(session, people, treasurer, clock(), settings) == 2
+        assert await dues_view.remind(session, people, treasurer, clock(), settings) == 0
     async with db.transaction() as session:
         rows = (await session.scalars(select(OutboxMessage))).all()
     assert {r.member_id for r in rows} == {world.people["an"].id, world.people["nam"].id}
@@ -260,7 +262,9 @@ async def test_cell_summary(db, world, from_october, clock) -> None:
     await sweep(db, from_october, clock())
     await pay(db, from_october, world, "binh", 34_250 * 3, clock)
     async with db.transaction() as session:
-        summary = await dues.cell_summary(session, from_october, world.orgs["home"].id, clock())
+        summary = await dues_view.cell_summary(
+            session, from_october, world.orgs["home"].id, clock()
+        )
     assert summary.paid == 1 and summary.paid_amount == 34_250
     assert summary.exempt == 2  # the 50-year member and the social pension
     assert [m.full_name for m in summary.unpriced] == ["Đỗ Văn Khánh"]

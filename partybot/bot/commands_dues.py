@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from partybot.bot.app import App
 from partybot.bot.cliutil import DbOption, console, run_with_app, settings_for
-from partybot.services import dues, dues_bank, dues_rules
+from partybot.services import dues, dues_bank, dues_rules, dues_view
 from partybot.services.documents import format_vnd
 from partybot.services.dues_documents import ledger_workbook
 from partybot.storage.models import DuesRuleSet, Organisation
@@ -365,7 +365,7 @@ def export(
             if found is None:
                 _fail(LookupError(f"Không có tổ chức mã {org}."))
             assert found is not None
-            rows = await dues.ledger_rows(session, found.id, first)
+            rows = await dues_view.ledger_rows(session, found.id, first)
             title = f"Sổ thu đảng phí tháng {first:%m/%Y} - {found.name}"
         return ledger_workbook(title, rows)
 

@@ -6,12 +6,11 @@ changes nothing about the amount itself: a new base waits for the treasurer, an 
 secretary.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from partybot.dialogs import dues_format as fmt
-from partybot.dialogs import inputs, texts
+from partybot.dialogs import texts
 from partybot.dialogs.flow import (
     REGISTRY,
     Ask,
@@ -25,16 +24,11 @@ from partybot.dialogs.flow import (
     Outcome,
     everyone,
 )
-from partybot.dialogs.model import Attachment, Reply
-from partybot.services import directory, dues, files, vietqr
-from partybot.services.dues_rules import Amount, AmountUnknown, compute, load_rules
-from partybot.services.phones import display_phone
-from partybot.services.textnorm import fold
-from partybot.services.vnwords import from_words
+from partybot.dialogs.model import Attachment
+from partybot.services import directory, dues, dues_requests, files, vietqr
+from partybot.services.dues_rules import Amount, AmountUnknown
 from partybot.storage.models import DuesPayment, IntentStatus, Member, PaymentIntent
 
-BASE_MIN = 100_000
-BASE_MAX = 1_000_000_000
 BASE_CATEGORIES = ("salary", "benefit", "pension", "abroad_allowance", "abroad_other")
 
 pay = REGISTRY.dialog(Dialog("dues", texts.DUES_TITLE, help=texts.DUES_HELP))
@@ -43,7 +37,7 @@ REGISTRY.menu_entry(
 )
 
 
-def _me(ctx: Ctx) -> Member:
+def me(ctx: Ctx) -> Member:
     assert ctx.member is not None
     return ctx.member
 
@@ -61,7 +55,7 @@ class View:
 
 
 async def view(ctx: Ctx) -> View:
-    member = _me(ctx)
+    member = me(ctx)
     this_month = dues.current_month(ctx.now, ctx.settings)
     price, unknown = None, None
     try:
@@ -169,7 +163,7 @@ async def on_start(ctx: Ctx, key: str) -> Outcome:
         ctx.data["months"] = [o.month.isoformat() for o in chosen]
         return Goto("confirm")
     if key == "ahead":
-        allowed = await dues.months_ahead_allowed(ctx.session, ctx.settings, _me(ctx).id, ctx.now)
+        allowed = await dues.months_ahead_allowed(ctx.session, ctx.settings, me(ctx).id, ctx.now)
         if not allowed:
             return Done(texts.DUES_AHEAD_NONE.format(limit=ctx.settings.dues_max_months_ahead))
         return Goto("ahead")
@@ -179,7 +173,7 @@ async def on_start(ctx: Ctx, key: str) -> Outcome:
 
 
 async def _claim(ctx: Ctx) -> Outcome:
-    member = _me(ctx)
+    member = me(ctx)
     intent = await dues.latest_intent(ctx.session, member.id)
     if intent is None:
         return Done(texts.DUES_ALREADY_PAID)
@@ -192,7 +186,7 @@ async def _claim(ctx: Ctx) -> Outcome:
 
 @pay.ask("ahead")
 async def ask_ahead(ctx: Ctx) -> Ask:
-    member = _me(ctx)
+    member = me(ctx)
     allowed = await dues.months_ahead_allowed(ctx.session, ctx.settings, member.id, ctx.now)
     owed = await dues.due_now(ctx.session, ctx.settings, member, ctx.now)
     limit = max(len(allowed), 1)
@@ -206,7 +200,7 @@ async def ask_ahead(ctx: Ctx) -> Ask:
 
 @pay.on("ahead")
 async def on_ahead(ctx: Ctx, count: int) -> Outcome:
-    member = _me(ctx)
+    member = me(ctx)
     allowed = await dues.months_ahead_allowed(ctx.session, ctx.settings, member.id, ctx.now)
     owed = await dues.due_now(ctx.session, ctx.settings, member, ctx.now)
     chosen = [o.month for o in owed] + allowed[:count]
@@ -221,14 +215,14 @@ async def on_ahead(ctx: Ctx, count: int) -> Outcome:
 
 async def _chosen(ctx: Ctx) -> tuple[list[date], int]:
     months = [date.fromisoformat(m) for m in ctx.data.get("months", [])]
-    priced = [p for p in await dues.price_months(ctx.session, _me(ctx), months) if p.amount > 0]
+    priced = [p for p in await dues.price_months(ctx.session, me(ctx), months) if p.amount > 0]
     return [p.month for p in priced], sum(p.amount for p in priced)
 
 
 @pay.ask("confirm")
 async def ask_confirm(ctx: Ctx) -> Ask:
     months, total = await _chosen(ctx)
-    payee = await dues.payee(ctx.session, _me(ctx))
+    payee = await dues.payee(ctx.session, me(ctx))
     values = {"months": fmt.months(months), "amount": fmt.format_vnd(total)}
     options = [Option("cash", texts.DUES_CASH, texts.DUES_CASH_WORDS)]
     if payee is None:
@@ -239,13 +233,13 @@ async def ask_confirm(ctx: Ctx) -> Ask:
 
 
 async def _treasurer_name(ctx: Ctx) -> str:
-    found = await directory.nearest_holders(ctx.session, _me(ctx).official_org_id, dues.DUES_ROLES)
+    found = await directory.nearest_holders(ctx.session, me(ctx).official_org_id, dues.DUES_ROLES)
     return found[0].full_name if found else texts.DUES_TREASURER_UNKNOWN
 
 
 @pay.on("confirm")
 async def on_confirm(ctx: Ctx, key: str) -> Outcome:
-    member = _me(ctx)
+    member = me(ctx)
     months, total = await _chosen(ctx)
     if key == "again":
         return Goto("start")
@@ -311,7 +305,7 @@ async def on_transfer(ctx: Ctx, key: str) -> Outcome:
         return Done(texts.DUES_ALREADY_PAID)
     if key == "later":
         return Done(texts.DUES_LATER_DONE)
-    await dues.claim(ctx.session, _me(ctx), intent, ctx.now)
+    await dues.claim(ctx.session, me(ctx), intent, ctx.now)
     return Done(texts.DUES_CLAIM_SENT)
 
 
@@ -336,7 +330,7 @@ async def on_other(ctx: Ctx, key: str) -> Outcome:
     if key == "explain":
         return Done(await explain(ctx))
     if key == "history":
-        if not await dues.payments_of(ctx.session, _me(ctx).id, limit=1):
+        if not await dues.payments_of(ctx.session, me(ctx).id, limit=1):
             return Done(texts.DUES_HISTORY_NONE)
         return Goto("history")
     if key == "base":
@@ -345,16 +339,16 @@ async def on_other(ctx: Ctx, key: str) -> Outcome:
     if state.price is not None and state.price.exemption:
         reason = texts.DUES_EXEMPT_REASONS[state.price.exemption]
         return Done(texts.DUES_EX_ALREADY.format(reason=reason))
-    if await dues.pending_request(ctx.session, _me(ctx).id, "exemption"):
+    if await dues_requests.pending_request(ctx.session, me(ctx).id, "exemption"):
         return Done(texts.DUES_EX_PENDING)
     return Goto("ex_kind")
 
 
 async def _to_base(ctx: Ctx) -> Outcome:
-    member = _me(ctx)
+    member = me(ctx)
     if member.dues_category not in BASE_CATEGORIES:
         return Done(texts.DUES_BASE_NOT_NEEDED)
-    pending = await dues.pending_request(ctx.session, member.id, "base")
+    pending = await dues_requests.pending_request(ctx.session, member.id, "base")
     if pending is not None:
         return Done(
             texts.DUES_BASE_PENDING.format(base=fmt.format_vnd(int(pending.params["base"])))
@@ -414,7 +408,7 @@ async def explain(ctx: Ctx) -> str:
 
 @pay.ask("history")
 async def ask_history(ctx: Ctx) -> Ask:
-    payments = await dues.payments_of(ctx.session, _me(ctx).id, limit=8)
+    payments = await dues.payments_of(ctx.session, me(ctx).id, limit=8)
     options = []
     for payment in payments:
         lines = await dues.receipt_lines(ctx.session, payment.id)
@@ -434,280 +428,10 @@ async def ask_history(ctx: Ctx) -> Ask:
 @pay.on("history")
 async def on_history(ctx: Ctx, key: str) -> Outcome:
     payment = await ctx.session.get(DuesPayment, int(key))
-    if payment is None or payment.member_id != _me(ctx).id:
+    if payment is None or payment.member_id != me(ctx).id:
         raise Invalid(texts.NOT_UNDERSTOOD)
     stored = await dues.receipt_file(ctx.session, ctx.settings, payment, ctx.now)
     return Done(
         texts.DUES_RECEIPT_AGAIN.format(number=payment.receipt_number),
         [Attachment(stored.token, stored.filename, is_image=False)],
-    )
-
-
-# -- a changed base -------------------------------------------------------------------------
-
-
-def parse_base(text: str) -> int:
-    """A base typed as "7 triệu", "7tr", "7.000.000", "7,000,000 đ" or "bảy triệu"."""
-    try:
-        value = inputs.amount(text)
-    except Invalid as bad:
-        words = from_words(text)
-        if words is None:
-            raise bad from None
-        value = words
-    if value < BASE_MIN:
-        raise Invalid(texts.DUES_BASE_TOO_SMALL)
-    if value > BASE_MAX:
-        raise Invalid(texts.DUES_BASE_TOO_BIG)
-    return value
-
-
-@pay.ask("base")
-async def ask_base(ctx: Ctx) -> Ask:
-    member = _me(ctx)
-    base = fmt.format_vnd(member.dues_base) if member.dues_base else texts.DUES_BASE_NONE
-    what = texts.DUES_BASE_WHAT[member.dues_category or "salary"]
-    return Ask(
-        texts.DUES_BASE_ASK.format(base=base, what=what),
-        parse=parse_base,
-        placeholder="7.000.000",
-    )
-
-
-@pay.on("base")
-async def on_base(ctx: Ctx, base: int) -> Outcome:
-    ctx.data["base"] = base
-    return Goto("base_confirm")
-
-
-@pay.ask("base_confirm")
-async def ask_base_confirm(ctx: Ctx) -> Ask:
-    member = _me(ctx)
-    this_month = dues.current_month(ctx.now, ctx.settings)
-    rules = await load_rules(ctx.session)
-    facts = await dues.facts_for(ctx.session, member)
-    amount = compute(rules, replace(facts, base=ctx.data["base"]), this_month).amount
-    return Ask(
-        texts.DUES_BASE_CONFIRM.format(
-            base=fmt.format_vnd(ctx.data["base"]),
-            amount=fmt.format_vnd(amount),
-            month=fmt.month(this_month),
-        ),
-        [
-            Option("send", texts.DUES_SEND, texts.DUES_SEND_WORDS),
-            Option("fix", texts.DUES_FIX, ("sua", "sai", "nhap lai")),
-        ],
-    )
-
-
-@pay.on("base_confirm")
-async def on_base_confirm(ctx: Ctx, key: str) -> Outcome:
-    if key == "fix":
-        return Goto("base")
-    await dues.request_base_change(ctx.session, ctx.settings, _me(ctx), ctx.data["base"], ctx.now)
-    return Done(texts.DUES_BASE_SENT)
-
-
-# -- applying for exemption or reduction ------------------------------------------------------
-
-
-def kind_text(percent: int) -> str:
-    return (
-        texts.DUES_EX_KIND_FULL
-        if percent >= 100
-        else texts.DUES_EX_KIND_REDUCE.format(percent=percent)
-    )
-
-
-@pay.ask("ex_kind")
-async def ask_ex_kind(ctx: Ctx) -> Ask:
-    return Ask(
-        texts.DUES_EX_KIND,
-        [
-            Option("100", texts.DUES_EX_FULL, ("mien", "mien het", "mien hoan toan", "toan bo")),
-            *(
-                Option(str(p), texts.DUES_EX_REDUCE.format(percent=p), (f"giam {p}",))
-                for p in (70, 50, 30)
-            ),
-        ],
-    )
-
-
-@pay.on("ex_kind")
-async def on_ex_kind(ctx: Ctx, key: str) -> Outcome:
-    ctx.data["percent"] = int(key)
-    return Goto("ex_reason")
-
-
-@pay.ask("ex_reason")
-async def ask_ex_reason(ctx: Ctx) -> Ask:
-    return Ask(
-        texts.DUES_EX_REASON,
-        [Option(key, label) for key, label in texts.DUES_EX_REASONS.items()],
-    )
-
-
-@pay.on("ex_reason")
-async def on_ex_reason(ctx: Ctx, key: str) -> Outcome:
-    ctx.data["reason"] = key
-    return Goto("ex_months")
-
-
-async def _decision_limit(ctx: Ctx) -> int:
-    rules = await load_rules(ctx.session)
-    rule = rules.rule_set_for(dues.current_month(ctx.now, ctx.settings))
-    return rule.max_decision_months if rule else 12
-
-
-@pay.ask("ex_months")
-async def ask_ex_months(ctx: Ctx) -> Ask:
-    limit = await _decision_limit(ctx)
-    return Ask(
-        texts.DUES_EX_MONTHS.format(limit=limit),
-        parse=lambda typed: fmt.count(typed, limit),
-        placeholder="6",
-    )
-
-
-@pay.on("ex_months")
-async def on_ex_months(ctx: Ctx, months: int) -> Outcome:
-    ctx.data["ex_months"] = months
-    return Goto("ex_note")
-
-
-def parse_note(text: str) -> str:
-    if fold(text) in texts.DUES_EX_NOTE_SKIP:
-        return ""
-    return inputs.free_text(300)(text)
-
-
-@pay.ask("ex_note")
-async def ask_ex_note(ctx: Ctx) -> Ask:
-    return Ask(texts.DUES_EX_NOTE, parse=parse_note)
-
-
-@pay.on("ex_note")
-async def on_ex_note(ctx: Ctx, note: str) -> Outcome:
-    ctx.data["note"] = note
-    return Goto("ex_confirm")
-
-
-@pay.ask("ex_confirm")
-async def ask_ex_confirm(ctx: Ctx) -> Ask:
-    this_month = dues.current_month(ctx.now, ctx.settings)
-    return Ask(
-        texts.DUES_EX_CONFIRM.format(
-            kind=kind_text(ctx.data["percent"]),
-            months=ctx.data["ex_months"],
-            first=fmt.month(this_month),
-            reason=texts.DUES_EX_REASONS[ctx.data["reason"]],
-        ),
-        [
-            Option("send", texts.DUES_SEND, texts.DUES_SEND_WORDS),
-            Option("fix", texts.DUES_FIX, ("sua", "sai", "lam lai")),
-        ],
-    )
-
-
-@pay.on("ex_confirm")
-async def on_ex_confirm(ctx: Ctx, key: str) -> Outcome:
-    if key == "fix":
-        return Goto("ex_kind")
-    await dues.request_exemption(
-        ctx.session,
-        ctx.settings,
-        _me(ctx),
-        ctx.data["percent"],
-        ctx.data["reason"],
-        ctx.data["ex_months"],
-        ctx.data.get("note", ""),
-        ctx.now,
-    )
-    return Done(texts.DUES_EX_SENT)
-
-
-# -- notices reaching the member ------------------------------------------------------------------
-
-
-@REGISTRY.notice("dues.receipt")
-def receipt_notice(params: dict[str, Any]) -> Reply:
-    text = texts.DUES_RECEIPT_NOTICE.format(
-        amount=fmt.format_vnd(params["amount"]),
-        months=fmt.months(params["months"]) or "—",
-        number=params["number"],
-    )
-    if params.get("credit"):
-        text += texts.DUES_RECEIPT_CREDIT.format(credit=fmt.format_vnd(params["credit"]))
-    return Reply(text, attachments=[Attachment(params["file_token"], params["filename"], False)])
-
-
-@REGISTRY.notice("dues.reminder")
-def reminder_notice(params: dict[str, Any]) -> Reply:
-    text = texts.DUES_REMINDER.format(
-        months=fmt.months(params["months"]), amount=fmt.format_vnd(params["amount"])
-    )
-    if params.get("by"):
-        text += texts.DUES_REMINDER_BY.format(by=params["by"])
-    return Reply(text)
-
-
-@REGISTRY.notice("dues.warning")
-def warning_notice(params: dict[str, Any]) -> Reply:
-    overdue = params["overdue"]
-    return Reply(
-        texts.DUES_WARNING.format(
-            year=date.fromisoformat(overdue[0]).year,
-            count=len(overdue),
-            months=fmt.months(overdue),
-        )
-    )
-
-
-@REGISTRY.notice("dues.warning_list")
-def warning_list_notice(params: dict[str, Any]) -> Reply:
-    people = "\n".join(
-        texts.DUES_WARNING_PERSON.format(
-            name=p["name"],
-            phone=display_phone(p["phone"]) if p["phone"] else "—",
-            months=fmt.months(p["months"]),
-        )
-        for p in params["people"]
-    )
-    return Reply(
-        texts.DUES_WARNING_LIST.format(org=params["org"], year=params["year"], people=people)
-    )
-
-
-@REGISTRY.notice("dues.claim_rejected")
-def claim_rejected_notice(params: dict[str, Any]) -> Reply:
-    return Reply(
-        texts.DUES_CLAIM_REJECTED.format(
-            amount=fmt.format_vnd(params["amount"]), reference=params["reference"], by=params["by"]
-        )
-    )
-
-
-@REGISTRY.notice("dues.base_decided")
-def base_decided_notice(params: dict[str, Any]) -> Reply:
-    template = texts.DUES_BASE_APPROVED if params["approved"] else texts.DUES_BASE_DECLINED
-    return Reply(
-        template.format(
-            base=fmt.format_vnd(params["base"]),
-            amount=fmt.format_vnd(params["amount"]),
-            month=fmt.month(params["from_month"]),
-            by=params["by"],
-        )
-    )
-
-
-@REGISTRY.notice("dues.exemption_decided")
-def exemption_decided_notice(params: dict[str, Any]) -> Reply:
-    template = texts.DUES_EX_APPROVED if params["approved"] else texts.DUES_EX_DECLINED
-    return Reply(
-        template.format(
-            kind=kind_text(params["percent"]),
-            first=fmt.month(params["first_month"]),
-            last=fmt.month(params["last_month"]),
-            by=params["by"],
-        )
     )

@@ -9,10 +9,11 @@ from partybot.dialogs import texts
 from partybot.dialogs.flow import Invalid
 from partybot.services.documents import format_vnd
 from partybot.services.dues_rules import add_months
+from partybot.services.phones import display_phone
 from partybot.services.textnorm import fold
 from partybot.services.vnwords import from_words
 
-__all__ = ["count", "exact", "format_vnd", "month", "months", "percent"]
+__all__ = ["count", "exact", "format_vnd", "kind_text", "month", "months", "percent", "phone"]
 
 
 def month(day: date | str) -> str:
@@ -64,3 +65,14 @@ def count(text: str, limit: int) -> int:
     if value is None or not 1 <= value <= limit:
         raise Invalid(texts.DUES_BAD_COUNT.format(limit=limit))
     return value
+
+
+def kind_text(percent: int) -> str:
+    """ "miễn" or "giảm 50%"."""
+    if percent >= 100:
+        return texts.DUES_EX_KIND_FULL
+    return texts.DUES_EX_KIND_REDUCE.format(percent=percent)
+
+
+def phone(number: str | None) -> str:
+    return display_phone(number) if number else "—"

@@ -1,5 +1,29 @@
 """Every dialog module, imported once so each registers its dialogs, menu entries and notices."""
 
-from partybot.dialogs import account, approvals, dues, dues_cell, help_requests, menu, onboarding
+from partybot.dialogs import (
+    account,
+    approvals,
+    dues,
+    dues_apply,
+    dues_approvals,
+    dues_cell,
+    dues_notices,
+    dues_resolve,
+    help_requests,
+    menu,
+    onboarding,
+)
 
-__all__ = ["account", "approvals", "dues", "dues_cell", "help_requests", "menu", "onboarding"]
+__all__ = [
+    "account",
+    "approvals",
+    "dues",
+    "dues_apply",
+    "dues_approvals",
+    "dues_cell",
+    "dues_notices",
+    "dues_resolve",
+    "help_requests",
+    "menu",
+    "onboarding",
+]

@@ -8,14 +8,14 @@ to a limit; anything beyond stays on the payment as credit for the months to com
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from partybot.services import approvals, audit, directory, files, notifications, payment_refs
-from partybot.services.dues_documents import LedgerRow, receipt_filename, receipt_pdf
+from partybot.services.dues_documents import receipt_filename, receipt_pdf
 from partybot.services.dues_rules import (
     Amount,
     AmountUnknown,
@@ -28,7 +28,6 @@ from partybot.services.dues_rules import (
     months_between,
 )
 from partybot.services.sweeps import sweep
-from partybot.services.textnorm import fold
 from partybot.settings import Settings
 from partybot.storage.db import Database
 from partybot.storage.models import (
@@ -36,16 +35,12 @@ from partybot.storage.models import (
     DuesExemption,
     DuesObligation,
     DuesPayment,
-    DuesRequest,
     IntentStatus,
     Member,
     ObligationStatus,
     Organisation,
-    OrgKind,
     PaymentIntent,
     PaymentMethod,
-    RequestStatus,
-    Role,
     RoleKind,
     StoredFile,
     Urgency,
@@ -121,7 +116,7 @@ async def monthly_amount(session: AsyncSession, member_id: int, month: date) -> 
     return (await amount_for(session, member, month)).amount
 
 
-def _remaining(row: DuesObligation) -> int:
+def remaining(row: DuesObligation) -> int:
     return max(row.amount - row.paid_amount, 0)
 
 
@@ -176,9 +171,9 @@ class Owed:
 async def owed_months(session: AsyncSession, member_id: int, up_to: date) -> list[Owed]:
     """Open months on the ledger up to `up_to`, oldest first, with what is left to pay."""
     return [
-        Owed(r.month, _remaining(r))
+        Owed(r.month, remaining(r))
         for r in await obligations_of(session, member_id)
-        if r.status == ObligationStatus.OPEN and r.month <= up_to and _remaining(r) > 0
+        if r.status == ObligationStatus.OPEN and r.month <= up_to and remaining(r) > 0
     ]
 
 
@@ -193,7 +188,11 @@ def _ledger_start(settings: Settings, this_month: date) -> date:
 
 
 async def due_now(
-    session: AsyncSession, settings: Settings, member: Member, now: datetime
+    session: AsyncSession,
+    settings: Settings,
+    member: Member,
+    now: datetime,
+    rules: Rules | None = None,
 ) -> list[Owed]:
     """What the member owes up to this month: open months on the ledger, plus the months the
     monthly sweep has not created yet (stopping at one that cannot be priced)."""
@@ -202,7 +201,7 @@ async def due_now(
     latest = await _latest_month(session, member.id)
     start = add_months(latest, 1) if latest else _ledger_start(settings, this_month)
     if start <= this_month:
-        rules = await load_rules(session)
+        rules = rules or await load_rules(session)
         facts = await facts_for(session, member)
         for month in months_between(start, this_month):
             try:
@@ -349,7 +348,7 @@ async def _open_rows(session: AsyncSession, member_id: int) -> list[DuesObligati
     return [
         r
         for r in await obligations_of(session, member_id)
-        if r.status == ObligationStatus.OPEN and _remaining(r) > 0
+        if r.status == ObligationStatus.OPEN and remaining(r) > 0
     ]
 
 
@@ -372,7 +371,7 @@ async def _allocate(
     for row in await _open_rows(session, member.id):
         if amount <= 0:
             break
-        take = min(amount, _remaining(row))
+        take = min(amount, remaining(row))
         session.add(DuesAllocation(payment_id=payment.id, obligation_id=row.id, amount=take))
         _settle(row, take, now)
         amount -= take
@@ -593,7 +592,7 @@ async def price_months(session: AsyncSession, member: Member, months: Sequence[d
     priced = []
     for month in months:
         row = await obligation(session, member.id, month)
-        amount = _remaining(row) if row is not None else compute(rules, facts, month).amount
+        amount = remaining(row) if row is not None else compute(rules, facts, month).amount
         priced.append(Owed(month, amount))
     return priced
 
@@ -647,7 +646,7 @@ def transfer_memo(intent: PaymentIntent) -> str:
     return f"{intent.reference} DANG PHI"
 
 
-def _person(member: Member) -> dict[str, str]:
+def person_params(member: Member) -> dict[str, str]:
     return {"name": member.full_name, "phone": member.phone or ""}
 
 
@@ -664,7 +663,7 @@ async def claim(
         subject_id=intent.id,
         org_id=member.official_org_id,
         params={
-            **_person(member),
+            **person_params(member),
             "amount": intent.amount,
             "months": intent.months,
             "reference": intent.reference,
@@ -746,360 +745,6 @@ async def pending_claims(session: AsyncSession, org_id: int) -> list[PaymentInte
     )
 
 
-# -- requests: a changed base, an exemption ---------------------------------------------
-
-
-async def pending_request(session: AsyncSession, member_id: int, kind: str) -> DuesRequest | None:
-    return await session.scalar(
-        select(DuesRequest).where(
-            DuesRequest.member_id == member_id,
-            DuesRequest.kind == kind,
-            DuesRequest.status == RequestStatus.PENDING,
-        )
-    )
-
-
-async def request_base_change(
-    session: AsyncSession, settings: Settings, member: Member, base: int, now: datetime
-) -> DuesRequest:
-    """The member reports a new base; it applies only once the treasurer confirms it."""
-    month = current_month(now, settings)
-    rules = await load_rules(session)
-    facts = await facts_for(session, member)
-    new_amount = compute(rules, replace(facts, base=base), month).amount
-    request = DuesRequest(
-        member_id=member.id,
-        kind="base",
-        params={
-            "base": base,
-            "old_base": member.dues_base,
-            "category": member.dues_category,
-            "from_month": month.isoformat(),
-            "amount": new_amount,
-        },
-        created_at=now,
-    )
-    session.add(request)
-    await session.flush()
-    await approvals.request(
-        session,
-        kind="dues.base",
-        subject_id=request.id,
-        org_id=member.official_org_id,
-        params={**_person(member), **request.params},
-        now=now,
-        actions=["approve", "decline"],
-        roles=DUES_ROLES,
-    )
-    audit.record(session, "dues.base_reported", f"member:{member.id}", member.id, request.params)
-    return request
-
-
-async def request_exemption(
-    session: AsyncSession,
-    settings: Settings,
-    member: Member,
-    percent: int,
-    reason: str,
-    months: int,
-    note: str,
-    now: datetime,
-) -> DuesRequest:
-    """An application to the secretary; only the secretary's decision changes the amount."""
-    rules = await load_rules(session)
-    month = current_month(now, settings)
-    rule = rules.rule_set_for(month)
-    limit = rule.max_decision_months if rule else 12
-    if percent not in (30, 50, 70, 100) or not 1 <= months <= limit:
-        raise ValueError("an exemption is 100% or a 30/50/70% reduction for 1-12 months")
-    request = DuesRequest(
-        member_id=member.id,
-        kind="exemption",
-        params={
-            "percent": percent,
-            "reason": reason,
-            "months": months,
-            "note": note,
-            "first_month": month.isoformat(),
-            "last_month": add_months(month, months - 1).isoformat(),
-        },
-        created_at=now,
-    )
-    session.add(request)
-    await session.flush()
-    await approvals.request(
-        session,
-        kind="dues.exemption",
-        subject_id=request.id,
-        org_id=member.official_org_id,
-        params={**_person(member), **request.params},
-        now=now,
-        actions=["approve", "decline"],
-        roles=directory.APPROVER_ROLES,
-    )
-    audit.record(session, "dues.exemption_asked", f"member:{member.id}", member.id, request.params)
-    return request
-
-
-async def decide(
-    session: AsyncSession,
-    settings: Settings,
-    request_id: int,
-    actor: Member,
-    approve: bool,
-    now: datetime,
-) -> DuesRequest | None:
-    """The treasurer/secretary decides a pending request; None when it is no longer pending."""
-    request = await session.get(DuesRequest, request_id)
-    if request is None or request.status != RequestStatus.PENDING:
-        return None
-    member = await directory.member(session, request.member_id)
-    kind = f"dues.{request.kind}"
-    roles = DUES_ROLES if request.kind == "base" else directory.APPROVER_ROLES
-    if not await directory.holds_role_over(session, actor.id, member.official_org_id, roles):
-        raise PermissionError("not this member's treasurer or secretary")
-    request.status = RequestStatus.APPROVED if approve else RequestStatus.DECLINED
-    request.decided_at, request.decided_by_id = now, actor.id
-    params = request.params
-    if approve:
-        first = date.fromisoformat(params.get("first_month") or params["from_month"])
-        if request.kind == "base":
-            member.dues_base = int(params["base"])
-        else:
-            session.add(
-                DuesExemption(
-                    member_id=member.id,
-                    percent=int(params["percent"]),
-                    first_month=first,
-                    last_month=date.fromisoformat(params["last_month"]),
-                    reason=str(params["reason"]),
-                    request_id=request.id,
-                    decided_by_id=actor.id,
-                    decided_at=now,
-                )
-            )
-        await session.flush()
-        await reprice_open(session, member, await load_rules(session), first)
-    await approvals.close(session, kind, request.id, actor.id, now)
-    await notifications.notify(
-        session,
-        member.id,
-        f"dues.{request.kind}_decided",
-        {**params, "approved": approve, "by": actor.full_name},
-        now,
-        Urgency.PROMPT,
-    )
-    audit.record(
-        session,
-        f"{kind}.{'approved' if approve else 'declined'}",
-        f"member:{member.id}",
-        actor.id,
-        {"request": request.id},
-    )
-    return request
-
-
-# -- the cell's view ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Debtor:
-    member: Member
-    owed: list[Owed]
-
-    @property
-    def total(self) -> int:
-        return sum(o.amount for o in self.owed)
-
-
-@dataclass
-class CellSummary:
-    org: Organisation
-    month: date
-    paid: int = 0
-    paid_amount: int = 0
-    unpaid: int = 0
-    unpaid_amount: int = 0
-    exempt: int = 0
-    unpriced: list[Member] = field(default_factory=list)
-    debtors: list[Debtor] = field(default_factory=list)
-
-
-async def cell_members(session: AsyncSession, org_id: int) -> list[Member]:
-    return list(
-        (
-            await session.scalars(
-                select(Member).where(Member.official_org_id == org_id).order_by(Member.full_name)
-            )
-        ).all()
-    )
-
-
-async def cell_summary(
-    session: AsyncSession, settings: Settings, org_id: int, now: datetime
-) -> CellSummary:
-    """This month's paid / unpaid / exempt counts and amounts, and who owes what so far.
-
-    A month the sweep has not created yet counts as it will be priced."""
-    month = current_month(now, settings)
-    summary = CellSummary(await directory.organisation(session, org_id), month)
-    rules = await load_rules(session)
-    for member in await cell_members(session, org_id):
-        row = await obligation(session, member.id, month)
-        if row is None:
-            try:
-                price = compute(rules, await facts_for(session, member), month)
-            except AmountUnknown:
-                summary.unpriced.append(member)
-                price = None
-            if price is not None and price.amount == 0:
-                summary.exempt += 1
-            elif price is not None:
-                summary.unpaid += 1
-                summary.unpaid_amount += price.amount
-        elif row.status == ObligationStatus.EXEMPT:
-            summary.exempt += 1
-        elif row.status == ObligationStatus.PAID:
-            summary.paid += 1
-            summary.paid_amount += row.amount
-        else:
-            summary.unpaid += 1
-            summary.unpaid_amount += _remaining(row)
-            summary.paid_amount += row.paid_amount
-        owed = await due_now(session, settings, member, now)
-        if owed:
-            summary.debtors.append(Debtor(member, owed))
-    return summary
-
-
-async def remind(
-    session: AsyncSession, members: Sequence[Member], by: Member, now: datetime, settings: Settings
-) -> int:
-    """The treasurer's one-tap kind reminder (at most one a day per member)."""
-    sent = 0
-    today = now.astimezone(settings.tz).date()
-    for member in members:
-        owed = await due_now(session, settings, member, now)
-        if not owed:
-            continue
-        sent += await notifications.notify(
-            session,
-            member.id,
-            "dues.reminder",
-            {
-                "months": iso_months([o.month for o in owed]),
-                "amount": sum(o.amount for o in owed),
-                "by": by.full_name,
-            },
-            now,
-            Urgency.REMINDER,
-            dedup_key=f"dues-nudge:{today.isoformat()}:{member.id}",
-        )
-    return sent
-
-
-async def collecting_cells(session: AsyncSession, actor_id: int) -> list[Organisation]:
-    """The cells where this person collects dues (a role held above a cell covers it)."""
-    held = (
-        await session.execute(
-            select(Role.org_id).where(Role.member_id == actor_id, Role.role.in_(DUES_ROLES))
-        )
-    ).scalars()
-    ids: set[int] = set()
-    for org_id in held:
-        ids.update(await directory.descendants(session, org_id))
-    if not ids:
-        return []
-    return list(
-        (
-            await session.scalars(
-                select(Organisation)
-                .where(Organisation.id.in_(ids), Organisation.kind == OrgKind.CELL)
-                .order_by(Organisation.name)
-            )
-        ).all()
-    )
-
-
-def find_in(members: Sequence[Member], text: str) -> list[Member]:
-    """Members matching a typed phone number or (part of) a name, with or without diacritics."""
-    digits = "".join(c for c in text if c.isdigit())
-    if len(digits) >= 9:
-        return [m for m in members if m.phone and m.phone[-9:] == digits[-9:]]
-    wanted = fold(text)
-    if not wanted:
-        return []
-    exact = [m for m in members if fold(m.full_name) == wanted]
-    return exact or [m for m in members if wanted in fold(m.full_name)]
-
-
-# -- the monthly reminders ------------------------------------------------------------------------
-
-WARN_AT = 2  # unpaid past months in the calendar year that bring a kind warning
-
-
-async def _remind_cell(
-    session: AsyncSession, org: Organisation, now: datetime, settings: Settings
-) -> int:
-    month = current_month(now, settings)
-    sent, warned = 0, []
-    for member in await cell_members(session, org.id):
-        owed = await owed_months(session, member.id, month)
-        if not owed:
-            continue
-        overdue = [o.month for o in owed if o.month < month and o.month.year == month.year]
-        event = "dues.warning" if len(overdue) >= WARN_AT else "dues.reminder"
-        fresh = await notifications.notify(
-            session,
-            member.id,
-            event,
-            {
-                "months": iso_months([o.month for o in owed]),
-                "amount": sum(o.amount for o in owed),
-                "overdue": iso_months(overdue),
-            },
-            now,
-            Urgency.REMINDER,
-            dedup_key=f"dues-reminder:{month:%Y-%m}:{member.id}",
-        )
-        sent += fresh
-        if fresh and event == "dues.warning":
-            warned.append({**_person(member), "months": iso_months(overdue)})
-    if warned:
-        today = now.astimezone(settings.tz).date()
-        for secretary in await directory.nearest_holders(session, org.id):
-            sent += await notifications.notify(
-                session,
-                secretary.id,
-                "dues.warning_list",
-                {"org": org.name, "year": month.year, "people": warned},
-                now,
-                Urgency.REMINDER,
-                dedup_key=f"dues-warning-list:{today.isoformat()}:{org.id}:{secretary.id}",
-            )
-    return sent
-
-
-@sweep("dues.reminders", schedule="30 8 5,20 * *")
-async def reminders_sweep(db: Database, now: datetime, settings: Settings) -> int:
-    """Remind members with unpaid months once a month; warn kindly at two unpaid past months in
-    the year and give their secretary the list. Paid and exempt members are never reminded."""
-    async with db.transaction() as session:
-        cells = (
-            await session.scalars(
-                select(Organisation.id)
-                .where(Organisation.kind == OrgKind.CELL)
-                .order_by(Organisation.id)
-            )
-        ).all()
-    sent = 0
-    for org_id in cells:
-        async with db.transaction() as session:
-            org = await directory.organisation(session, org_id)
-            sent += await _remind_cell(session, org, now, settings)
-    return sent
-
-
 async def reprice_all(session: AsyncSession) -> int:
     """After the operator changes rates or regions: every member's open months follow them."""
     rules = await load_rules(session)
@@ -1111,106 +756,3 @@ async def reprice_all(session: AsyncSession) -> int:
         if len(members) < BATCH:
             return changed
         after = members[-1].id
-
-
-# -- the ledger export ----------------------------------------------------------------------------
-
-EXEMPTION_NOTES = {
-    "party_age": "Miễn: đủ 50 năm tuổi Đảng",
-    "category": "Miễn: trợ cấp hưu trí xã hội",
-    "decision": "Miễn theo quyết định của chi bộ",
-}
-
-
-def _ledger_note(detail: dict[str, object]) -> str:
-    notes = []
-    if detail.get("exemption"):
-        notes.append(EXEMPTION_NOTES.get(str(detail["exemption"]), "Miễn"))
-    if detail.get("reduction"):
-        notes.append(f"Giảm {detail['reduction']}%")
-    exact = str(detail.get("exact") or "")
-    if exact and not exact.endswith("/1"):
-        numerator, denominator = (int(part) for part in exact.split("/"))
-        notes.append(f"Làm tròn lên từ {numerator / denominator:.3f} đ".replace(".", ","))
-    if detail.get("older_assumed"):
-        notes.append("Tạm tính mức dưới tuổi nghỉ hưu (chưa có giới tính)")
-    if detail.get("uncertain"):
-        notes.append("Số liệu căn cứ chưa đối chiếu văn bản gốc")
-    return "; ".join(notes)
-
-
-async def ledger_rows(session: AsyncSession, org_id: int, month: date) -> list[LedgerRow]:
-    """Every member of the organisation (and the cells below it) for one month of the ledger."""
-    month = month_start(month)
-    org_ids = await directory.descendants(session, org_id)
-    names = dict(
-        (
-            await session.execute(
-                select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids))
-            )
-        ).all()
-    )
-    rows = (
-        await session.execute(
-            select(Member, DuesObligation)
-            .outerjoin(
-                DuesObligation,
-                (DuesObligation.member_id == Member.id) & (DuesObligation.month == month),
-            )
-            .where(Member.official_org_id.in_(org_ids) | DuesObligation.org_id.in_(org_ids))
-        )
-    ).all()
-    rules = await load_rules(session)
-    ledger: list[LedgerRow] = []
-    for member, row in rows:
-        cell_id = row.org_id if row is not None else member.official_org_id
-        if row is None:
-            try:
-                price = compute(rules, await facts_for(session, member), month)
-            except AmountUnknown:
-                price = None
-            ledger.append(
-                LedgerRow(
-                    cell=names.get(cell_id, ""),
-                    name=member.full_name,
-                    card=member.card_number,
-                    category=member.dues_category,
-                    base=member.dues_base,
-                    amount=price.amount if price else None,
-                    paid=0,
-                    status="unpriced"
-                    if price is None
-                    else ("exempt" if not price.amount else "open"),
-                    paid_on=None,
-                    methods=(),
-                    receipts=(),
-                    note=_ledger_note(price.as_json()) if price else "",
-                )
-            )
-            continue
-        payments = (
-            await session.scalars(
-                select(DuesPayment)
-                .join(DuesAllocation, DuesAllocation.payment_id == DuesPayment.id)
-                .where(DuesAllocation.obligation_id == row.id)
-                .order_by(DuesPayment.received_at)
-            )
-        ).all()
-        ledger.append(
-            LedgerRow(
-                cell=names.get(cell_id, ""),
-                name=member.full_name,
-                card=member.card_number,
-                category=row.category,
-                base=row.base,
-                amount=row.amount,
-                paid=row.paid_amount,
-                status=row.status,
-                paid_on=payments[-1].received_at if payments else None,
-                methods=list(dict.fromkeys(p.method for p in payments)),
-                receipts=[p.receipt_number or "" for p in payments],
-                note=_ledger_note(row.detail),
-            )
-        )
-    ledger.sort(key=lambda r: (r.cell, r.name))
-    return ledger

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
@@ -354,7 +355,9 @@ def packaged_text() -> str:
     return resources.files("partybot.services.data").joinpath("dues_rates.toml").read_text("utf-8")
 
 
+@cache
 def packaged_rules() -> Rules:
+    """The rules shipped with partybot (immutable, so parsed once per process)."""
     return parse_rules(packaged_text())
 
 
