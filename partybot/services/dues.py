@@ -71,23 +71,44 @@ async def region_of(session: AsyncSession, org_id: int) -> int | None:
     return None
 
 
-async def facts_for(session: AsyncSession, member: Member) -> Facts:
-    decisions = (
-        await session.execute(
-            select(DuesExemption.first_month, DuesExemption.last_month, DuesExemption.percent)
-            .where(DuesExemption.member_id == member.id)
-            .order_by(DuesExemption.id)
+Decision = tuple[date, date, int]
+
+
+async def decisions_of(
+    session: AsyncSession, member_ids: Sequence[int]
+) -> dict[int, list[Decision]]:
+    """Each member's recorded exemption/reduction decisions (first month, last month, percent)."""
+    rows = await session.execute(
+        select(
+            DuesExemption.member_id,
+            DuesExemption.first_month,
+            DuesExemption.last_month,
+            DuesExemption.percent,
         )
-    ).all()
+        .where(DuesExemption.member_id.in_(list(member_ids)))
+        .order_by(DuesExemption.id)
+    )
+    found: dict[int, list[Decision]] = {}
+    for member_id, first, last, percent in rows:
+        found.setdefault(member_id, []).append((first, last, percent))
+    return found
+
+
+def facts_of(member: Member, decisions: Sequence[Decision], region: int | None) -> Facts:
     return Facts(
         category=member.dues_category,
         base=member.dues_base,
         birth_date=member.birth_date,
         sex=member.sex,
         admitted_on=member.admitted_on,
-        region=await region_of(session, member.official_org_id),
-        decisions=tuple((first, last, pct) for first, last, pct in decisions),
+        region=region,
+        decisions=tuple(decisions),
     )
+
+
+async def facts_for(session: AsyncSession, member: Member) -> Facts:
+    decisions = (await decisions_of(session, [member.id])).get(member.id, [])
+    return facts_of(member, decisions, await region_of(session, member.official_org_id))
 
 
 async def amount_for(
@@ -183,8 +204,33 @@ async def _latest_month(session: AsyncSession, member_id: int) -> date | None:
     )
 
 
-def _ledger_start(settings: Settings, this_month: date) -> date:
+def ledger_start(settings: Settings, this_month: date) -> date:
     return min(settings.dues_start_month or this_month, this_month)
+
+
+def owed_from(
+    rows: Sequence[DuesObligation],
+    facts: Facts,
+    rules: Rules,
+    this_month: date,
+    first_if_empty: date,
+) -> list[Owed]:
+    """What is owed up to this month from a member's ledger rows (ordered by month): the open
+    months, plus the months the sweep has not created yet, stopping at one that cannot be priced."""
+    owed = [
+        Owed(r.month, remaining(r))
+        for r in rows
+        if r.status == ObligationStatus.OPEN and r.month <= this_month and remaining(r) > 0
+    ]
+    start = add_months(rows[-1].month, 1) if rows else first_if_empty
+    for month in months_between(start, this_month):
+        try:
+            price = compute(rules, facts, month)
+        except AmountUnknown:
+            break
+        if price.amount > 0:
+            owed.append(Owed(month, price.amount))
+    return owed
 
 
 async def due_now(
@@ -194,23 +240,15 @@ async def due_now(
     now: datetime,
     rules: Rules | None = None,
 ) -> list[Owed]:
-    """What the member owes up to this month: open months on the ledger, plus the months the
-    monthly sweep has not created yet (stopping at one that cannot be priced)."""
+    """What the member owes up to this month (see owed_from)."""
     this_month = current_month(now, settings)
-    owed = await owed_months(session, member.id, this_month)
-    latest = await _latest_month(session, member.id)
-    start = add_months(latest, 1) if latest else _ledger_start(settings, this_month)
-    if start <= this_month:
-        rules = rules or await load_rules(session)
-        facts = await facts_for(session, member)
-        for month in months_between(start, this_month):
-            try:
-                price = compute(rules, facts, month)
-            except AmountUnknown:
-                break
-            if price.amount > 0:
-                owed.append(Owed(month, price.amount))
-    return owed
+    return owed_from(
+        await obligations_of(session, member.id),
+        await facts_for(session, member),
+        rules or await load_rules(session),
+        this_month,
+        ledger_start(settings, this_month),
+    )
 
 
 async def preview_allocation(
@@ -265,38 +303,18 @@ async def ensure_obligations(
 ) -> int:
     """Create the missing months after the member's last one (or from `start`, else `through`)
     up to `through`; stops at the first month that cannot be priced. Returns how many."""
-    latest = await _latest_month(session, member.id)
-    first = add_months(latest, 1) if latest else month_start(start or through)
-    facts = await facts_for(session, member)
-    created = 0
-    for month in months_between(first, month_start(through)):
-        try:
-            price = compute(rules, facts, month)
-        except AmountUnknown:
-            break
-        row = _new_obligation(member, price)
-        row.created_at = now
-        if row.status == ObligationStatus.EXEMPT:
-            row.settled_at = now
-        session.add(row)
-        created += 1
-    if created:
-        await session.flush()
-        await apply_credit(session, member.id, now)
-    return created
+    return await _keep_up(session, [member], through, now, rules, start, reprice=False)
 
 
-async def reprice_open(
-    session: AsyncSession, member: Member, rules: Rules, from_month: date | None = None
+def _reprice_rows(
+    rows: Sequence[DuesObligation], member: Member, facts: Facts, rules: Rules, after: date | None
 ) -> int:
-    """Re-price the member's untouched open (and decision-exempt) months after a change of rules,
-    base or decision; paid months keep their amount. Returns how many changed."""
-    facts = await facts_for(session, member)
+    """Bring untouched open (and exempt) months in line with today's rules and facts."""
     changed = 0
-    for row in await obligations_of(session, member.id):
+    for row in rows:
         if row.paid_amount or row.status == ObligationStatus.PAID:
             continue
-        if from_month is not None and row.month < from_month:
+        if after is not None and row.month < after:
             continue
         try:
             price = compute(rules, facts, row.month)
@@ -308,6 +326,76 @@ async def reprice_open(
         row.amount, row.status, row.detail = price.amount, status, price.as_json()
         row.rule_code, row.category, row.base = price.rule, price.category, member.dues_base
         changed += 1
+    return changed
+
+
+async def _keep_up(
+    session: AsyncSession,
+    members: Sequence[Member],
+    through: date | None,
+    now: datetime,
+    rules: Rules,
+    start: date | None,
+    reprice: bool,
+) -> int:
+    """The sweep's work for a batch of members, with a handful of queries for the whole batch:
+    re-price open months, create the missing months, let credit settle the new ones."""
+    ids = [m.id for m in members]
+    decisions = await decisions_of(session, ids)
+    ledger: dict[int, list[DuesObligation]] = {}
+    rows = await session.scalars(
+        select(DuesObligation)
+        .where(DuesObligation.member_id.in_(ids))
+        .order_by(DuesObligation.member_id, DuesObligation.month)
+    )
+    for row in rows:
+        ledger.setdefault(row.member_id, []).append(row)
+    with_credit = set(
+        (
+            await session.scalars(
+                select(DuesPayment.member_id).where(
+                    DuesPayment.member_id.in_(ids), DuesPayment.unallocated > 0
+                )
+            )
+        ).all()
+    )
+    regions: dict[int, int | None] = {}
+    created: list[DuesObligation] = []
+    for member in members:
+        if member.official_org_id not in regions:
+            regions[member.official_org_id] = await region_of(session, member.official_org_id)
+        facts = facts_of(member, decisions.get(member.id, []), regions[member.official_org_id])
+        mine = ledger.get(member.id, [])
+        if reprice:
+            _reprice_rows(mine, member, facts, rules, None)
+        if through is None:
+            continue
+        first = add_months(mine[-1].month, 1) if mine else month_start(start or through)
+        for month in months_between(first, month_start(through)):
+            try:
+                price = compute(rules, facts, month)
+            except AmountUnknown:
+                break
+            row = _new_obligation(member, price)
+            row.created_at = now
+            if row.status == ObligationStatus.EXEMPT:
+                row.settled_at = now
+            created.append(row)
+    session.add_all(created)
+    await session.flush()
+    for member_id in with_credit & {row.member_id for row in created}:
+        await apply_credit(session, member_id, now)
+    return len(created)
+
+
+async def reprice_open(
+    session: AsyncSession, member: Member, rules: Rules, from_month: date | None = None
+) -> int:
+    """Re-price the member's untouched open (and decision-exempt) months after a change of rules,
+    base or decision; paid months keep their amount. Returns how many changed."""
+    facts = await facts_for(session, member)
+    rows = await obligations_of(session, member.id)
+    changed = _reprice_rows(rows, member, facts, rules, from_month)
     await session.flush()
     return changed
 
@@ -331,11 +419,9 @@ async def obligations_sweep(db: Database, now: datetime, settings: Settings) -> 
         async with db.transaction() as session:
             rules = await load_rules(session)
             members = await _members_after(session, after)
-            for member in members:
-                await reprice_open(session, member, rules)
-                created += await ensure_obligations(
-                    session, member, through, now, rules, settings.dues_start_month
-                )
+            created += await _keep_up(
+                session, members, through, now, rules, settings.dues_start_month, reprice=True
+            )
         if len(members) < BATCH:
             return created
         after = members[-1].id
@@ -466,7 +552,7 @@ async def record_payment(
     this_month = current_month(now, settings)
     limit = add_months(this_month, settings.dues_max_months_ahead)
     payment.unallocated = await _allocate(
-        session, payment, member, amount, now, (_ledger_start(settings, this_month), limit)
+        session, payment, member, amount, now, (ledger_start(settings, this_month), limit)
     )
     if intent is not None:
         intent.status, intent.closed_at = IntentStatus.PAID, now
@@ -746,13 +832,29 @@ async def pending_claims(session: AsyncSession, org_id: int) -> list[PaymentInte
 
 
 async def reprice_all(session: AsyncSession) -> int:
-    """After the operator changes rates or regions: every member's open months follow them."""
+    """After the operator changes rates or regions: every member's open months follow them.
+    Returns how many months changed."""
     rules = await load_rules(session)
     changed, after = 0, 0
     while True:
         members = await _members_after(session, after)
+        ids = [m.id for m in members]
+        decisions = await decisions_of(session, ids)
+        ledger: dict[int, list[DuesObligation]] = {}
+        for row in await session.scalars(
+            select(DuesObligation)
+            .where(DuesObligation.member_id.in_(ids))
+            .order_by(DuesObligation.member_id, DuesObligation.month)
+        ):
+            ledger.setdefault(row.member_id, []).append(row)
         for member in members:
-            changed += await reprice_open(session, member, rules)
+            facts = facts_of(
+                member,
+                decisions.get(member.id, []),
+                await region_of(session, member.official_org_id),
+            )
+            changed += _reprice_rows(ledger.get(member.id, []), member, facts, rules, None)
+        await session.flush()
         if len(members) < BATCH:
             return changed
         after = members[-1].id

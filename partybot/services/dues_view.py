@@ -13,12 +13,15 @@ from partybot.services.dues import (
     DUES_ROLES,
     Owed,
     current_month,
+    decisions_of,
     due_now,
     facts_for,
+    facts_of,
     iso_months,
-    obligation,
-    owed_months,
+    ledger_start,
+    owed_from,
     person_params,
+    region_of,
     remaining,
 )
 from partybot.services.dues_documents import LedgerRow
@@ -40,6 +43,7 @@ from partybot.storage.models import (
     ObligationStatus,
     Organisation,
     OrgKind,
+    OutboxMessage,
     Role,
     Urgency,
 )
@@ -87,11 +91,24 @@ async def cell_summary(
     month = current_month(now, settings)
     summary = CellSummary(await directory.organisation(session, org_id), month)
     rules = await load_rules(session)
-    for member in await cell_members(session, org_id):
-        row = await obligation(session, member.id, month)
+    members = await cell_members(session, org_id)
+    ids = [m.id for m in members]
+    decisions = await decisions_of(session, ids)
+    region = await region_of(session, org_id)
+    ledger: dict[int, list[DuesObligation]] = {}
+    for row in await session.scalars(
+        select(DuesObligation)
+        .where(DuesObligation.member_id.in_(ids))
+        .order_by(DuesObligation.member_id, DuesObligation.month)
+    ):
+        ledger.setdefault(row.member_id, []).append(row)
+    for member in members:
+        rows = ledger.get(member.id, [])
+        facts = facts_of(member, decisions.get(member.id, []), region)
+        row = next((r for r in rows if r.month == month), None)
         if row is None:
             try:
-                price = compute(rules, await facts_for(session, member), month)
+                price = compute(rules, facts, month)
             except AmountUnknown:
                 summary.unpriced.append(member)
                 price = None
@@ -109,7 +126,7 @@ async def cell_summary(
             summary.unpaid += 1
             summary.unpaid_amount += remaining(row)
             summary.paid_amount += row.paid_amount
-        owed = await due_now(session, settings, member, now, rules)
+        owed = owed_from(rows, facts, rules, month, ledger_start(settings, month))
         if owed:
             summary.debtors.append(Debtor(member, owed))
     return summary
@@ -181,14 +198,46 @@ def find_in(members: Sequence[Member], text: str) -> list[Member]:
 WARN_AT = 2  # unpaid past months in the calendar year that bring a kind warning
 
 
+async def _open_by_member(
+    session: AsyncSession, member_ids: Sequence[int], up_to: date
+) -> dict[int, list[Owed]]:
+    """What each member still owes on the ledger up to a month, oldest first (one query)."""
+    owed: dict[int, list[Owed]] = {}
+    rows = await session.scalars(
+        select(DuesObligation)
+        .where(
+            DuesObligation.member_id.in_(list(member_ids)),
+            DuesObligation.status == ObligationStatus.OPEN,
+            DuesObligation.month <= up_to,
+        )
+        .order_by(DuesObligation.member_id, DuesObligation.month)
+    )
+    for row in rows:
+        if remaining(row) > 0:
+            owed.setdefault(row.member_id, []).append(Owed(row.month, remaining(row)))
+    return owed
+
+
 async def _remind_cell(
     session: AsyncSession, org: Organisation, now: datetime, settings: Settings
 ) -> int:
     month = current_month(now, settings)
+    members = await cell_members(session, org.id)
+    owed_by = await _open_by_member(session, [m.id for m in members], month)
+    keys = {m.id: f"dues-reminder:{month:%Y-%m}:{m.id}" for m in members if m.id in owed_by}
+    done = set(
+        (
+            await session.scalars(
+                select(OutboxMessage.dedup_key).where(
+                    OutboxMessage.dedup_key.in_(list(keys.values()))
+                )
+            )
+        ).all()
+    )
     sent, warned = 0, []
-    for member in await cell_members(session, org.id):
-        owed = await owed_months(session, member.id, month)
-        if not owed:
+    for member in members:
+        owed = owed_by.get(member.id)
+        if not owed or keys[member.id] in done:
             continue
         overdue = [o.month for o in owed if o.month < month and o.month.year == month.year]
         event = "dues.warning" if len(overdue) >= WARN_AT else "dues.reminder"
@@ -203,7 +252,7 @@ async def _remind_cell(
             },
             now,
             Urgency.REMINDER,
-            dedup_key=f"dues-reminder:{month:%Y-%m}:{member.id}",
+            dedup_key=keys[member.id],
         )
         sent += fresh
         if fresh and event == "dues.warning":
