@@ -158,6 +158,18 @@ async def test_typos_all_months_and_months_ahead(engine, db, world, settings) ->
     assert intent.amount == 175_000 and len(intent.months) == 5
 
 
+@pytest.mark.parametrize("typed", ["chuyen khoan xong roi", "đã chuyển", "da ck", "xong"])
+async def test_saying_the_transfer_is_made(engine, db, world, typed) -> None:
+    an = await login(engine, "+84912000001")
+    await an.says("dong dang phi")
+    await an.says("mot thang")
+    await an.says("da")  # "dạ": yes
+    await an.says(typed)
+    assert texts.DUES_CLAIM_SENT in an.text
+    intent = await latest_intent(db, world, "an")
+    assert intent.status == IntentStatus.CLAIMED
+
+
 async def test_treasurer_rejects_a_claim_kindly(engine, db, world) -> None:
     an = await login(engine, "+84912000001")
     await an.says("nop dang phi")

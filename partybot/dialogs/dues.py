@@ -288,7 +288,7 @@ async def ask_transfer(ctx: Ctx) -> Ask:
             Option(
                 "done",
                 texts.DUES_CLAIM_OPTION,
-                ("da chuyen", "chuyen roi", "xong", "da chuyen khoan", "roi"),
+                ("da chuyen", "chuyen roi", "xong", "da chuyen khoan", "roi", "da ck", "ck roi"),
             ),
             Option("later", texts.DUES_LATER, ("sau", "de sau", "chua")),
         ],

@@ -69,7 +69,8 @@ def _score(typed: str, target: str) -> float:
     return max(
         fuzz.ratio(typed, target),
         fuzz.token_set_ratio(typed, target) * 0.95,
-        fuzz.partial_ratio(typed, target) * 0.9 if len(typed) >= 4 else 0.0,
+        # A short target is found inside too many words ("huy" in "chuyển"): whole words only.
+        fuzz.partial_ratio(typed, target) * 0.9 if min(len(typed), len(target)) >= 4 else 0.0,
     )
 
 

@@ -234,7 +234,7 @@ DUES_CONFIRM_CASH_ONLY = (
     "Bác nộp tiền mặt cho thủ quỹ giúp tôi."
 )
 DUES_QR_YES = "Đồng ý, tạo mã QR"
-DUES_QR_YES_WORDS = ("dong y", "tao ma", "qr", "ma qr", "chuyen khoan", "ok", "dung", "co")
+DUES_QR_YES_WORDS = (*YES_WORDS, "tao ma", "qr", "ma qr", "tao ma qr")
 DUES_CASH = "Nộp tiền mặt"
 DUES_CASH_WORDS = ("tien mat", "nop tay", "dua tien", "nop truc tiep")
 DUES_CHOOSE_AGAIN = "Chọn lại"
@@ -293,7 +293,7 @@ DUES_BASE_CONFIRM = (
     "sau khi thủ quỹ chi bộ xác nhận. Gửi cho chi bộ nhé?"
 )
 DUES_SEND = "Gửi"
-DUES_SEND_WORDS = ("gui", "gui di", "dong y", "ok", "dung", "co")
+DUES_SEND_WORDS = (*YES_WORDS, "gui", "gui di", "gui don")
 DUES_FIX = "Sửa lại"
 DUES_BASE_SENT = "Tôi đã gửi. Khi chi bộ xác nhận, tôi sẽ báo Bác."
 DUES_EX_ALREADY = "Bác đang được miễn đảng phí ({reason}), không cần làm đơn."
@@ -408,7 +408,7 @@ DUES_CELL_NOTHING = "{name} không phải nộp thêm tháng nào lúc này."
 DUES_CELL_METHOD = "Đảng viên nộp bằng cách nào?"
 DUES_CELL_CONFIRM = "Ghi nhận {name} nộp {amount} (tháng {months}), {method}. Đúng không ạ?"
 DUES_CELL_YES = "Đúng, ghi nhận"
-DUES_CELL_YES_WORDS = ("dung", "ghi nhan", "dong y", "ok", "co", "vang")
+DUES_CELL_YES_WORDS = (*YES_WORDS, "ghi nhan", "ghi di")
 DUES_CELL_DONE = "Đã ghi nhận. Biên lai số {number} đã gửi cho {name}."
 DUES_CELL_CLAIM_PICK = "Các báo chuyển khoản chờ xác nhận. Đồng chí chọn một khoản."
 DUES_CELL_CLAIM_ITEM = "{name}: {amount} ({date})"
