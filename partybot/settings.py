@@ -4,7 +4,7 @@ A leaf module: the composition root (`bot/`) builds it once and hands it down; l
 as an argument and never read the environment themselves.
 """
 
-from datetime import time
+from datetime import date, time
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -81,6 +81,25 @@ class Settings(BaseSettings):
     )
     review_comments_max_chars: int = Field(default=10_000, ge=100)
     review_document_place: str = "Hà Nội"
+    # Party dues (issue 5).
+    dues_max_months_ahead: int = Field(
+        default=12, ge=0, le=24, description="How many months ahead a member may pay."
+    )
+    dues_start_month: date | None = Field(
+        default=None,
+        description="First month the ledger owes (YYYY-MM-01) for members with no months yet; "
+        "unset: the month the member first appears.",
+    )
+    dues_receipt_place: str = "Hà Nội"
+    bank_webhook_path: str = "/bank/sepay"
+    bank_webhook_api_key: str | None = Field(
+        default=None, description="SePay 'Authorization: Apikey <key>' secret."
+    )
+    bank_webhook_hmac_secret: str | None = Field(
+        default=None,
+        description="SePay HMAC-SHA256 secret (X-SePay-Signature over '<timestamp>.<body>').",
+    )
+    bank_webhook_max_skew_seconds: int = 300
 
     @field_validator("address_form")
     @classmethod
@@ -103,3 +122,13 @@ class Settings(BaseSettings):
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @field_validator("dues_start_month", mode="before")
+    @classmethod
+    def _first_of_month(cls, value: object) -> object:
+        """Accept "2026-09" as well as a date; always the first day of the month."""
+        if isinstance(value, str) and len(value.strip()) == 7:
+            value = f"{value.strip()}-01"
+        if isinstance(value, str) and value.strip():
+            return date.fromisoformat(value.strip()).replace(day=1)
+        return value or None

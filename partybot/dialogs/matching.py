@@ -63,7 +63,10 @@ def _score(typed: str, target: str) -> float:
     return max(
         fuzz.ratio(typed, target),
         fuzz.token_set_ratio(typed, target) * containment,
-        fuzz.partial_ratio(typed, target) * 0.9 if len(typed) >= 4 and extra_words <= 2 else 0.0,
+        # A short target is found inside too many words ("huy" in "chuyển"): whole words only.
+        fuzz.partial_ratio(typed, target) * 0.9
+        if min(len(typed), len(target)) >= 4 and extra_words <= 2
+        else 0.0,
     )
 
 

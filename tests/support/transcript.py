@@ -45,3 +45,18 @@ class Person:
     @property
     def options(self) -> list[str]:
         return [choice.label for choice in self.last.choices]
+
+    async def menu(self) -> list[str]:
+        """Every choice of the question on screen, paging through "Xem thêm" as a member would."""
+        from partybot.dialogs import texts
+
+        seen = [label for label in self.options if label != texts.MORE]
+        for _ in range(10):
+            if texts.MORE not in self.options:
+                break
+            await self.says(texts.MORE)
+            fresh = [label for label in self.options if label not in (texts.MORE, *seen)]
+            if not fresh:
+                break
+            seen += fresh
+        return seen
