@@ -385,6 +385,11 @@ class Turn:
         shown, more = self.page_of(ask.options)
         free_text = ask.parse is not None and not ask.options
         key = self.match_numbered(text, shown, more) if ask.options else None
+        if key is None and ask.options:  # a choice's own words beat a navigation word in them
+            words = [Candidate(o.key, (o.label, *o.synonyms)) for o in shown]
+            if more:
+                words.append(Candidate(MORE_KEY, (texts.MORE, *texts.MORE_WORDS)))
+            key = exact_match(text, words)
         key = key or self.match_nav(text, strict=free_text)
         if key == MORE_KEY:
             self.state.page += 1

@@ -69,7 +69,9 @@ def _score(typed: str, target: str) -> float:
     return max(
         fuzz.ratio(typed, target),
         fuzz.token_set_ratio(typed, target) * 0.95,
-        fuzz.partial_ratio(typed, target) * 0.9 if len(typed) >= 4 else 0.0,
+        # Only a part of the label typed ("nop dang" for "nop dang phi"); the other way round a
+        # short label hides inside longer words ("huy" in "chuyen").
+        fuzz.partial_ratio(typed, target) * 0.9 if 4 <= len(typed) <= len(target) else 0.0,
     )
 
 
