@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from partybot.bot import commands_transfers
 from partybot.bot.app import App
 from partybot.bot.cliutil import DbOption, console, run_with_app, settings_for
 from partybot.storage.db import Database
@@ -18,6 +19,7 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 export_app = typer.Typer(help="Excel exports for the ward office.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
+export_app.command("transfers")(commands_transfers.export)
 
 
 @db_app.command("upgrade")
