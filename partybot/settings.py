@@ -4,7 +4,7 @@ A leaf module: the composition root (`bot/`) builds it once and hands it down; l
 as an argument and never read the environment themselves.
 """
 
-from datetime import time
+from datetime import date, time
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -62,6 +62,30 @@ class Settings(BaseSettings):
     approval_remind_hours: float = 24
     approval_escalate_hours: float = 72
 
+    # Party dues (issue 5).
+    dues_max_months_ahead: int = Field(
+        default=12, ge=0, le=24, description="How many months ahead a member may pay."
+    )
+    dues_start_month: date | None = Field(
+        default=None,
+        description="First month the ledger owes (YYYY-MM-01) for members with no months yet; "
+        "unset: the month the member first appears.",
+    )
+    dues_reminder_schedule: str = Field(
+        default="30 8 5,20 * *",
+        description="Crontab (in TIMEZONE) of the reminder sweep 'dues.reminders'.",
+    )
+    dues_receipt_place: str = "Hà Nội"
+    bank_webhook_path: str = "/bank/sepay"
+    bank_webhook_api_key: str | None = Field(
+        default=None, description="SePay 'Authorization: Apikey <key>' secret."
+    )
+    bank_webhook_hmac_secret: str | None = Field(
+        default=None,
+        description="SePay HMAC-SHA256 secret (X-SePay-Signature over '<timestamp>.<body>').",
+    )
+    bank_webhook_max_skew_seconds: int = 300
+
     @field_validator("address_form")
     @classmethod
     def _known_form(cls, value: str) -> str:
@@ -108,3 +132,13 @@ class Settings(BaseSettings):
     transfer_letter_place: str = Field(
         default="Hà Nội", description="The place printed on transfer letters."
     )
+
+    @field_validator("dues_start_month", mode="before")
+    @classmethod
+    def _first_of_month(cls, value: object) -> object:
+        """Accept "2026-09" as well as a date; always the first day of the month."""
+        if isinstance(value, str) and len(value.strip()) == 7:
+            value = f"{value.strip()}-01"
+        if isinstance(value, str) and value.strip():
+            return date.fromisoformat(value.strip()).replace(day=1)
+        return value or None

@@ -62,11 +62,11 @@ async def test_menu_shows_only_what_the_role_allows(engine: Engine, an: Person, 
     await ConsoleChannel(engine, None, print).login("+84912000002")  # type: ignore[arg-type]
     binh = Person(engine, "+84912000002")
     await binh.says("menu")
-    shown = list(binh.options)
-    while texts.MORE in shown[-1:]:  # a secretary's menu runs over more than one page
-        await binh.says(texts.MORE)
-        shown += [o for o in binh.options if o not in shown]
-    assert texts.INVITE_TITLE in shown
+    seen = list(binh.options)
+    while texts.INVITE_TITLE not in seen and texts.MORE in binh.options:  # a longer menu pages
+        await binh.says(str(binh.options.index(texts.MORE) + 1))
+        seen += binh.options
+    assert texts.INVITE_TITLE in seen
 
 
 @pytest.mark.parametrize("typed", ["1", "số 1", "Thủ tục mẫu", "thu tuc mau", "thu tuc mao", "mau"])

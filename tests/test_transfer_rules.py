@@ -80,7 +80,7 @@ def test_sixty_working_days_to_start() -> None:
 
 @pytest.fixture
 async def world(db: Database):
-    return await build_transfer_world(db)
+    return await build_transfer_world(db, paid=())
 
 
 @pytest.mark.parametrize(

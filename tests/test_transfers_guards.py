@@ -27,7 +27,7 @@ from tests.support.world import World
 
 @pytest.fixture
 async def world(db: Database) -> World:
-    return await build_transfer_world(db)
+    return await build_transfer_world(db, paid=("an",))
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from tests.support.world import World
 
 @pytest.fixture
 async def world(db: Database) -> World:
-    return await build_transfer_world(db)
+    return await build_transfer_world(db, paid=("an",))
 
 
 @pytest.fixture
@@ -155,6 +155,7 @@ async def test_official_transfer_across_two_dang_bo(cast: Cast, world, db, clock
         "Chi bộ Tổ dân phố số 5, Đảng ủy phường Yên Hòa",
         "Chi bộ Khu dân cư số 1, Đảng ủy phường Cầu Giấy",
         "Nghỉ hưu, nghỉ mất sức",
+        "Đã đóng đảng phí đến hết: tháng 02/2027",  # paid in cash for Dec 2026 to Feb 2027
         "đến hết ngày 15/01/2027",
         "T/M THÀNH ỦY HÀ NỘI",
         "Ngô Thị Thanh",

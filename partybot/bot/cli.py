@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from partybot.bot import commands_transfers
+from partybot.bot import commands_dues, commands_transfers
 from partybot.bot.app import App
 from partybot.bot.cliutil import DbOption, console, run_with_app, settings_for
 from partybot.storage.db import Database
@@ -20,6 +20,9 @@ export_app = typer.Typer(help="Excel exports for the ward office.", no_args_is_h
 app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
 export_app.command("transfers")(commands_transfers.export)
+app.add_typer(commands_dues.rates_app, name="rates")
+app.add_typer(commands_dues.payments_app, name="payments")
+export_app.command("dues")(commands_dues.export)
 
 
 @db_app.command("upgrade")

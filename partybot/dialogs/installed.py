@@ -3,6 +3,8 @@
 from partybot.dialogs import (
     account,
     approvals,
+    dues,
+    dues_cell,
     help_requests,
     menu,
     onboarding,
@@ -16,6 +18,8 @@ from partybot.dialogs import (
 __all__ = [
     "account",
     "approvals",
+    "dues",
+    "dues_cell",
     "help_requests",
     "menu",
     "onboarding",

@@ -107,8 +107,11 @@ async def decide(ctx: Ctx, step_id: int, route: int | str | None = None) -> Outc
         return Done(texts.TRANSFER_ROUTE_SAME)
     except transfers.Blocked as blocked:
         member = await directory.member(ctx.session, await member_of_step(ctx, step_id))
-        if any(b.kind == "flag" for b in blocked.blockers):
+        kinds = {b.kind for b in blocked.blockers}
+        if "flag" in kinds:
             return Done(texts.TRANSFER_BLOCKED_FLAG.format(name=member.full_name))
+        if "dues_unknown" in kinds:
+            return Done(texts.TRANSFER_BLOCKED_DUES_UNKNOWN.format(name=member.full_name))
         months = [m for b in blocked.blockers for m in b.months]
         return Done(
             texts.TRANSFER_BLOCKED_DUES.format(name=member.full_name, months=fmt.months(months))

@@ -109,10 +109,13 @@ dues_first = REGISTRY.dialog(Dialog("transfer_dues", texts.TRANSFER_TITLE, resum
 
 @dues_first.ask("offer")
 async def ask_dues(ctx: Ctx) -> Ask:
-    options = [Option("later", texts.TRANSFER_PAY_LATER)]
-    if "dues" in ctx.registry.dialogs:
-        options.insert(0, Option("pay", texts.TRANSFER_PAY_NOW))
-    return Ask(texts.TRANSFER_DUES_FIRST.format(months=fmt.months(ctx.data["months"])), options)
+    return Ask(
+        texts.TRANSFER_DUES_FIRST.format(months=fmt.months(ctx.data["months"])),
+        [
+            Option("pay", texts.TRANSFER_PAY_NOW, texts.TRANSFER_PAY_NOW_WORDS),
+            Option("later", texts.TRANSFER_PAY_LATER),
+        ],
+    )
 
 
 @dues_first.on("offer")

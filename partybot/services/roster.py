@@ -36,6 +36,7 @@ class OrgColumn(StrEnum):
     BANK = "Ngân hàng"
     ACCOUNT = "Số tài khoản"
     ACCOUNT_NAME = "Tên tài khoản"
+    REGION = "Vùng"  # minimum-wage region I-IV; blank keeps what is recorded
 
 
 class MemberColumn(StrEnum):
@@ -52,6 +53,7 @@ class MemberColumn(StrEnum):
     CITIZEN_ID = "CCCD"
     DUES_CATEGORY = "Đối tượng đảng phí"
     DUES_BASE = "Mức căn cứ"
+    SEX = "Giới tính"  # blank keeps what is recorded
     ROLES = "Vai trò"
 
 
@@ -66,6 +68,13 @@ KIND_WORDS = {
     "chi bo": OrgKind.CELL,
     **{kind.value: kind for kind in OrgKind},
 }
+REGION_WORDS = {
+    **{str(n): n for n in (1, 2, 3, 4)},
+    **{roman.lower(): n for n, roman in ((1, "I"), (2, "II"), (3, "III"), (4, "IV"))},
+    **{f"vung {w}": n for w, n in (("1", 1), ("2", 2), ("3", 3), ("4", 4))},
+    **{f"vung {r}": n for r, n in (("i", 1), ("ii", 2), ("iii", 3), ("iv", 4))},
+}
+SEX_WORDS = {"nam": "male", "nu": "female", "male": "male", "female": "female"}
 STATUS_WORDS = {
     "chinh thuc": MemberStatus.OFFICIAL,
     "du bi": MemberStatus.PROBATIONARY,
@@ -129,6 +138,7 @@ class OrgRow:
     bank_bin: str | None
     account: str | None
     account_name: str | None
+    region: int | None = None
 
 
 @dataclass
@@ -237,6 +247,7 @@ def read_orgs(source: Source, problems: list[Problem]) -> list[OrgRow]:
                     bank.bin if bank else None,
                     account,
                     cells.text(OrgColumn.ACCOUNT_NAME, 100),
+                    cells.word(OrgColumn.REGION, REGION_WORDS),
                 )
             )
     return rows
@@ -301,6 +312,9 @@ def read_members(source: Source, problems: list[Problem]) -> list[MemberRow]:
             "dues_category": category,
             "dues_base": cells.whole_number(MemberColumn.DUES_BASE),
         }
+        sex = cells.word(MemberColumn.SEX, SEX_WORDS)
+        if sex is not None:
+            values["sex"] = sex
         if card and name and cell:
             cards.add(card)
             if phone:
@@ -427,6 +441,8 @@ async def write_orgs(session: AsyncSession, orgs: list[OrgRow], report: RosterRe
             row.account,
             row.account_name,
         )
+        if row.region is not None:
+            org.region = row.region
         parent = by_code.get(row.parent) if row.parent else None
         if parent is not None and parent.id is None:
             await session.flush()

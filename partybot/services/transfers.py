@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from partybot.services import approvals, audit, directory, dues, member_flags, notifications
 from partybot.services import transfer_letters as letters
+from partybot.services.dues_rules import AmountUnknown
 from partybot.services.transfer_chain import STEP_ROLES, PlannedStep, base_committee, plan
 from partybot.services.transfer_rules import (
     OfficialReason,
@@ -103,7 +104,7 @@ class NeedsRoute(TransferError):
 class Blocker:
     """Something that stops a transfer until it is resolved."""
 
-    kind: str  # "flag" or "dues"
+    kind: str  # "flag", "dues", or "dues_unknown" (the ledger cannot compute them)
     flags: tuple[str, ...] = ()
     months: tuple[date, ...] = ()
 
@@ -167,13 +168,21 @@ async def open_transfer(session: AsyncSession, member_id: int) -> Transfer | Non
     )
 
 
-async def unpaid_dues(session: AsyncSession, member_id: int, up_to: date) -> list[date]:
-    """Months not paid up to and including `up_to`'s month, from the dues ledger."""
-    return list(await dues.unpaid_months(session, member_id, up_to))
+async def unpaid_dues(session: AsyncSession, member_id: int, up_to: date) -> list[date] | None:
+    """Months not paid up to and including `up_to`'s month, from the dues ledger; None when the
+    ledger cannot tell (a fact such as the dues category is missing from the roster)."""
+    try:
+        return list(await dues.unpaid_months(session, member_id, up_to))
+    except AmountUnknown:
+        return None
 
 
 async def blockers(session: AsyncSession, member_id: int, today: date) -> list[Blocker]:
-    """Open inspection/complaint flags and unpaid dues up to the current month."""
+    """Open inspection/complaint flags and unpaid dues up to the current month.
+
+    Dues the ledger cannot compute do not stop a request (the member cannot fix the roster);
+    they stop the letter, where the office sees why.
+    """
     found: list[Blocker] = []
     flags = await member_flags.open_flags(session, member_id)
     if flags:
@@ -541,6 +550,8 @@ async def approve(
             await check_destination(session, member, int(route))
     if step.issues_letter:
         months = await unpaid_dues(session, transfer.member_id, today)
+        if months is None:
+            raise Blocked([Blocker("dues_unknown")])
         if months:
             await tell(
                 session,

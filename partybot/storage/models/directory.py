@@ -41,6 +41,9 @@ class Organisation(Base):
     bank_bin: Mapped[str | None] = mapped_column(String(6))
     bank_account: Mapped[str | None] = mapped_column(String(19))
     bank_account_name: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[
+        int | None
+    ]  # minimum-wage region I-IV (1-4); inherited from the parent when unset
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     parent: Mapped["Organisation | None"] = relationship(remote_side=[id], lazy="raise")
@@ -54,6 +57,7 @@ class Member(Base):
     biography_number: Mapped[str | None] = mapped_column(String(20))
     full_name: Mapped[str] = mapped_column(String(120))
     birth_date: Mapped[date | None]
+    sex: Mapped[str | None] = mapped_column(String(6))  # "male" / "female": the retirement age
     phone: Mapped[str | None] = mapped_column(String(16), unique=True)
     citizen_id: Mapped[str | None] = mapped_column(String(12))
     official_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
