@@ -7,8 +7,17 @@ import pytest
 from sqlalchemy import select
 
 from partybot.dialogs import texts
+from partybot.services import dues, transfer_views
+from partybot.services.dues_rules import load_rules
 from partybot.storage.db import Database
-from partybot.storage.models import StepStatus, Transfer, TransferLetter, TransferStep
+from partybot.storage.models import (
+    DuesObligation,
+    Member,
+    StepStatus,
+    Transfer,
+    TransferLetter,
+    TransferStep,
+)
 from tests.support.transfer_world import Cast, build_transfer_world, button, pay
 from tests.support.world import World
 
@@ -88,3 +97,30 @@ async def test_dues_the_ledger_cannot_compute_stop_only_the_letter(cast: Cast, w
     async with db.transaction() as session:
         transfer = await session.scalar(select(Transfer))
     assert transfer is not None and transfer.status == "pending"
+
+
+async def test_dues_follow_the_new_chi_bo_from_the_next_month(cast: Cast, world, db, clock) -> None:
+    await pay(db, world, "an", date(2026, 12, 1), months=1)
+    async with db.transaction() as session:  # January already on the ledger, not yet paid
+        member = await session.get(Member, world.people["an"].id)
+        assert member is not None
+        rules = await load_rules(session)
+        await dues.ensure_obligations(session, member, date(2027, 1, 1), clock(), rules)
+    await ask_to_move_inside_the_ward(cast["an"])
+    await cast.login("khanh")
+    for who in ("binh", "giang"):
+        await cast[who].presses(button(await cast.prompt(world, who), texts.TRANSFER_APPROVE))
+    an = cast["an"]
+    await an.says("menu")
+    await an.says("chuyen sinh hoat")
+    await an.says(texts.TRANSFER_OPT_PRESENTED)
+    await cast["khanh"].presses(button(await cast.prompt(world, "khanh"), texts.TRANSFER_RECEIVE))
+    async with db.transaction() as session:
+        rows = (await session.scalars(select(DuesObligation).order_by(DuesObligation.month))).all()
+        by_month = {row.month: row for row in rows if row.member_id == world.people["an"].id}
+        december = await transfer_views.official_cell_for_month(
+            session, world.people["an"].id, date(2026, 12, 1)
+        )
+    assert by_month[date(2026, 12, 1)].org_id == world.orgs["home"].id  # paid at home
+    assert by_month[date(2027, 1, 1)].org_id == world.orgs["tdp7"].id  # owed to the new cell
+    assert december == world.orgs["home"].id

@@ -199,7 +199,10 @@ async def test_cancelled_half_way(cast: Cast, world, db) -> None:
     assert texts.APPROVALS_NONE in giang.text
     actions = [e.action for e in await rows(db, TransferEvent)]
     assert actions == ["submitted", "approved", "cancelled"]
-    # A new request can be made afterwards.
+    # A new request can be made afterwards; the last one is mentioned first.
+    await an.says("menu")
+    await an.says("chuyen sinh hoat")
+    assert an.last.text.startswith(texts.TRANSFER_STATUS_DONE.format(state="đã hủy"))
     await ask_to_move(an)
     assert len(await rows(db, Transfer)) == 2
 

@@ -137,7 +137,8 @@ async def test_official_transfer_across_two_dang_bo(cast: Cast, world, db, clock
 
     # The member receives the letter as a PDF, with what to carry.
     [notice] = await cast.notices(world, "an", "transfer.letter")
-    assert "001/2026/GTSHĐ" in notice.text and "15/01/2027" in notice.text
+    assert "001/2026/GTSHĐ" in notice.text
+    assert "đến Đảng ủy phường Cầu Giấy trước hết ngày 15/01/2027" in notice.text
     assert "hồ sơ đảng viên" in notice.text and "niêm phong" in notice.text
     async with db.transaction() as session:
         stored = await files.by_token(session, notice.attachments[0].file_token, clock())
@@ -170,6 +171,7 @@ async def test_official_transfer_across_two_dang_bo(cast: Cast, world, db, clock
     await an.says("menu")
     await an.says("chuyển sinh hoạt đảng")
     assert "Đã cấp giấy giới thiệu số 001/2026/GTSHĐ" in an.last.text
+    assert "Bác mang giấy đến Đảng ủy phường Cầu Giấy" in an.last.text
     assert texts.TRANSFER_OPT_PRESENTED in an.options
     await an.says(texts.TRANSFER_OPT_PRESENTED)
     assert texts.TRANSFER_PRESENTED.format(org="Đảng ủy phường Cầu Giấy") in an.text

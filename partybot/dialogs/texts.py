@@ -327,7 +327,7 @@ TRANSFER_STATUS_HEAD = "Yêu cầu {kind} đến {to}, gửi ngày {sent}."
 TRANSFER_STATUS_WAITING = "Đang chờ {org} duyệt, từ ngày {since}."
 TRANSFER_STATUS_RETURNED = "{org} đã trả lại yêu cầu. Lý do: {reason}"
 TRANSFER_STATUS_ISSUED = (
-    "Đã cấp giấy giới thiệu số {number} ngày {issued}. Bác mang giấy đến {to}{deadline}, "
+    "Đã cấp giấy giới thiệu số {number} ngày {issued}. Bác mang giấy đến {receiving}{deadline}, "
     "rồi chọn «Tôi đã nộp giấy»."
 )
 TRANSFER_STATUS_DEADLINE = " trước hết ngày {date}"
@@ -445,13 +445,14 @@ TRANSFER_NOTICE_PROGRESS = (
 )
 TRANSFER_NOTICE_LETTER = (
     "Bác đã được cấp giấy giới thiệu sinh hoạt đảng số {number}. Bác mang giấy này và hồ sơ "
-    "đảng viên (đảng ủy niêm phong, giao tận tay) đến {to}{deadline}. Khi đã nộp, Bác vào "
+    "đảng viên (đảng ủy niêm phong, giao tận tay) đến {receiving}{deadline}. Khi đã nộp, Bác "
+    "vào "
     "«Chuyển sinh hoạt đảng» chọn «Tôi đã nộp giấy»."
 )
 TRANSFER_NOTICE_LETTER_TEMPORARY = (
     "Bác đã được cấp giấy giới thiệu sinh hoạt đảng tạm thời số {number}. Bác mang giấy này "
-    "đến {to} để sinh hoạt từ {start} đến {end}. Khi đã nộp, Bác vào «Chuyển sinh hoạt đảng» "
-    "chọn «Tôi đã nộp giấy»."
+    "đến {receiving} để sinh hoạt từ {start} đến {end}. Khi đã nộp, Bác vào «Chuyển sinh hoạt "
+    "đảng» chọn «Tôi đã nộp giấy»."
 )
 TRANSFER_NOTICE_LETTER_OUTSIDE = (
     "Bác đã được cấp giấy giới thiệu sinh hoạt đảng số {number}. Bác mang giấy này và hồ sơ "

@@ -73,7 +73,7 @@ def describe(found: Standing, tz: ZoneInfo) -> str:
             texts.TRANSFER_STATUS_ISSUED.format(
                 number=found.letter.number,
                 issued=day(found.letter.issued_on),
-                to=found.to_name,
+                receiving=found.receiving or found.to_name,
                 deadline=texts.TRANSFER_STATUS_DEADLINE.format(date=day(deadline))
                 if deadline
                 else "",

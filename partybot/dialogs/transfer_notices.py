@@ -86,9 +86,13 @@ def letter(params: Params) -> Reply:
     if params.get("receiving") is None:
         text = texts.TRANSFER_NOTICE_LETTER_OUTSIDE.format(**{**fields, "deadline": deadline})
     elif params["transfer_kind"] == TransferKind.TEMPORARY:
-        text = texts.TRANSFER_NOTICE_LETTER_TEMPORARY.format(**fields)
+        text = texts.TRANSFER_NOTICE_LETTER_TEMPORARY.format(
+            **{**fields, "receiving": params["receiving"]}
+        )
     else:
-        text = texts.TRANSFER_NOTICE_LETTER.format(**{**fields, "deadline": deadline})
+        text = texts.TRANSFER_NOTICE_LETTER.format(
+            **{**fields, "receiving": params["receiving"], "deadline": deadline}
+        )
     return Reply(text, attachments=[Attachment(params["file_token"], params["filename"], False)])
 
 

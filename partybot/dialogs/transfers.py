@@ -86,8 +86,7 @@ async def open_transfers(ctx: Ctx) -> Outcome:
     dues = [b for b in found if b.kind == "dues"]
     if dues:
         return Switch("transfer_dues", {"months": [m.isoformat() for m in dues[0].months]})
-    last = await transfer_views.last_closed(ctx.session, member.id)
-    return Switch("transfer", {"last": texts.TRANSFER_STATE[last.status]} if last else {})
+    return Switch("transfer")
 
 
 REGISTRY.menu_entry(
@@ -129,9 +128,13 @@ async def on_dues(ctx: Ctx, key: str) -> Outcome:
 
 
 async def ask_case(ctx: Ctx) -> Ask:
+    assert ctx.member is not None
     text = texts.TRANSFER_CASE
-    if ctx.data.get("last"):
-        text = f"{texts.TRANSFER_STATUS_DONE.format(state=ctx.data['last'])}\n{text}"
+    last = await transfer_views.last_closed(ctx.session, ctx.member.id)
+    if last is not None:
+        text = (
+            f"{texts.TRANSFER_STATUS_DONE.format(state=texts.TRANSFER_STATE[last.status])}\n{text}"
+        )
     return Ask(
         text,
         [

@@ -44,6 +44,7 @@ class Standing:
     membership: TemporaryMembership | None = None
     extension: TransferStep | None = None
     returned_by: str | None = None
+    receiving: str | None = None  # where the letter is to be handed in
     history: list[TransferEvent] = field(default_factory=list)
 
 
@@ -52,6 +53,7 @@ async def standing(session: AsyncSession, transfer: Transfer) -> Standing:
     extension = waiting if waiting is not None and waiting.kind == StepKind.EXTENSION else None
     events = await history(session, transfer.id)
     returned = [e for e in events if e.action == "returned"]
+    arrival = [s for s in await steps_of(session, transfer) if s.after_arrival][:1]
     return Standing(
         transfer=transfer,
         waiting=waiting,
@@ -62,6 +64,7 @@ async def standing(session: AsyncSession, transfer: Transfer) -> Standing:
         membership=await membership_of(session, transfer.id),
         extension=extension,
         returned_by=await org_name(session, returned[-1].org_id) if returned else None,
+        receiving=await org_name(session, arrival[0].org_id) if arrival else None,
         history=events,
     )
 

@@ -19,11 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from partybot.services import approvals, audit, directory, dues, member_flags, notifications
 from partybot.services import transfer_letters as letters
-from partybot.services.dues_rules import AmountUnknown
+from partybot.services.dues_rules import AmountUnknown, load_rules
 from partybot.services.transfer_chain import STEP_ROLES, PlannedStep, base_committee, plan
 from partybot.services.transfer_rules import (
     OfficialReason,
     TemporaryReason,
+    next_month,
     present_by,
     start_check,
     stay_problem,
@@ -32,7 +33,9 @@ from partybot.settings import Settings
 from partybot.storage.models import (
     OPEN_STATUSES,
     ApprovalStatus,
+    DuesObligation,
     Member,
+    ObligationStatus,
     OrgKind,
     StepKind,
     StepStatus,
@@ -656,6 +659,7 @@ async def _arrive(
     transfer.received_at, transfer.received_on = now, today
     if transfer.kind == TransferKind.OFFICIAL:
         member.official_org_id = step.org_id
+        await dues_follow(session, member, next_month(today))
         transfer.status = TransferStatus.RECEIVED
         transfer.closed_at = now
         record(session, transfer, "received", now, actor_id, step)
@@ -681,6 +685,27 @@ async def _arrive(
     await tell_holders(
         session, transfer.from_org_id, STEP_ROLES[StepKind.CELL], f"{event}_home", params, now
     )
+
+
+async def dues_follow(session: AsyncSession, member: Member, first: date) -> None:
+    """Dues follow the new official chi bộ from `first` (the month after the receipt).
+
+    Months already on the ledger from then on and not touched by any payment move to the new
+    chi bộ and are priced again (the minimum-wage region is where the member takes part);
+    months paid ahead stay with the chi bộ that collected the money.
+    """
+    await session.execute(
+        update(DuesObligation)
+        .where(
+            DuesObligation.member_id == member.id,
+            DuesObligation.month >= first,
+            DuesObligation.paid_amount == 0,
+            DuesObligation.status != ObligationStatus.PAID,
+        )
+        .values(org_id=member.official_org_id)
+        .execution_options(synchronize_session=False)
+    )
+    await dues.reprice_open(session, member, await load_rules(session), from_month=first)
 
 
 async def return_step(
