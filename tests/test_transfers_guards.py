@@ -491,3 +491,21 @@ async def test_unreachable_dialog_branches_do_not_exist_for_other_roles(cast: Ca
     assert {texts.TRANSFER_MANAGE_TITLE, texts.TRANSFER_TITLE} <= set(shown)
     async with db.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(Transfer)) == 0
+
+
+async def test_an_unfinished_request_is_resumed_days_later(cast: Cast, clock) -> None:
+    an = cast["an"]
+    await an.says("chuyen sinh hoat")
+    await an.says("1")
+    await an.says("nghi huu")
+    await an.says("20/11/2026")
+    assert an.last.text == texts.TRANSFER_DESTINATION
+    await an.says("menu chính")
+    clock.advance(days=2)
+    await an.says("chuyen sinh hoat")
+    assert an.last.text == texts.RESUME_QUESTION.format(title=texts.TRANSFER_TITLE)
+    await an.says(texts.RESUME_CONTINUE)
+    assert an.last.text == texts.TRANSFER_DESTINATION
+    await an.says("kdc1")
+    await an.says("1")
+    assert "20/11/2026" in an.last.text and "Nghỉ hưu" in an.last.text  # nothing was lost

@@ -348,7 +348,6 @@ TRANSFER_OPT_LETTER = "Gửi lại giấy giới thiệu"
 TRANSFER_OPT_EXPLAIN = "Giải trình"
 TRANSFER_OPT_BACK = "Tôi đã về"
 TRANSFER_OPT_EXTEND = "Xin gia hạn"
-TRANSFER_OPT_NEW = "Làm yêu cầu mới"
 TRANSFER_CANCEL_CONFIRM = (
     "Bác chắc chắn hủy yêu cầu chuyển sinh hoạt? Người đang duyệt sẽ được báo, giấy giới thiệu "
     "(nếu đã cấp) không còn giá trị."
