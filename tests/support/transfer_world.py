@@ -39,10 +39,10 @@ PHONES = {
     "em": "+84912000005",  # treasurer, Tổ dân phố số 5 (no dues category on record)
     "giang": "+84912000006",  # committee officer, Đảng ủy phường Yên Hòa
     "hai": "+84912000007",  # secretary, Khu dân cư số 1 (ward Cầu Giấy)
-    "chung": "+84912000008",  # deputy secretary, Tổ dân phố số 5
-    "hoa": "+84912000009",  # committee officer, Đảng ủy phường Cầu Giấy
-    "thanh": "+84912000010",  # committee officer, Thành ủy Hà Nội
-    "khanh": "+84912000011",  # secretary, Tổ dân phố số 7 (ward Yên Hòa)
+    "chung": "+84912000021",  # deputy secretary, Tổ dân phố số 5
+    "hoa": "+84912000022",  # committee officer, Đảng ủy phường Cầu Giấy
+    "thanh": "+84912000023",  # committee officer, Thành ủy Hà Nội
+    "khanh": "+84912000024",  # secretary, Tổ dân phố số 7 (ward Yên Hòa)
 }
 
 
