@@ -123,6 +123,36 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    # --- transfers ---
+    # Rules of Quy định 294-QĐ/TW, in working days (weekends and Vietnamese holidays excluded).
+    transfer_start_working_days: int = Field(
+        default=60,
+        description="An official transfer starts within this many working days of the "
+        "decision or the move; later requests carry the member's explanation.",
+    )
+    transfer_present_working_days: int = Field(
+        default=30,
+        description="Working days the member has to present the letter at the receiving side.",
+    )
+    transfer_remind_working_days: int = Field(
+        default=5,
+        description="The member is reminded this many working days before that deadline.",
+    )
+    temporary_end_remind_days: int = Field(
+        default=30,
+        description="A temporary stay is reminded this many days before its end date.",
+    )
+    transfer_superior: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per organisation tree, who acts as the superior level when a transfer "
+        "leaves a đảng bộ: organisation code -> 'parent' (the đảng ủy's parent, the default), "
+        "'self' (the đảng ủy issues the letter itself) or another organisation's code. The "
+        "nearest configured ancestor of the đảng ủy wins.",
+    )
+    transfer_letter_place: str = Field(
+        default="Hà Nội", description="The place printed on transfer letters."
+    )
+
     @field_validator("dues_start_month", mode="before")
     @classmethod
     def _first_of_month(cls, value: object) -> object:

@@ -9,7 +9,13 @@ from typing import Annotated
 
 import typer
 
-from partybot.bot import commands_dues, commands_nlu, commands_review, commands_zalo
+from partybot.bot import (
+    commands_dues,
+    commands_nlu,
+    commands_review,
+    commands_transfers,
+    commands_zalo,
+)
 from partybot.bot.app import App
 from partybot.bot.cliutil import DbOption, console, run_with_app, settings_for
 from partybot.storage.db import Database
@@ -22,6 +28,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(commands_nlu.app, name="nlu")
 app.add_typer(commands_zalo.app, name="zalo")
 export_app.command("reviews")(commands_review.export)
+export_app.command("transfers")(commands_transfers.export)
 app.add_typer(commands_dues.rates_app, name="rates")
 app.add_typer(commands_dues.payments_app, name="payments")
 export_app.command("dues")(commands_dues.export)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from partybot.bot import demo_transfers
 from partybot.bot.demo_dues import seed_dues
 from partybot.services import identity
 from partybot.services.directory import roles_of
@@ -50,6 +51,7 @@ async def seed(db: Database, now: datetime, invite_ttl_hours: int) -> list[DemoA
         report = await import_roster(session, DATA / "orgs.csv", DATA / "members.csv")
         if not report.written:
             raise RuntimeError(f"demo roster does not import: {report.problems}")
+        await demo_transfers.seed(session)
         await seed_dues(session, now)
         cells = {o.id: o.name for o in (await session.scalars(select(Organisation))).all()}
         accounts: list[DemoAccount] = []

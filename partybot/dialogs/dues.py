@@ -33,7 +33,14 @@ BASE_CATEGORIES = ("salary", "benefit", "pension", "abroad_allowance", "abroad_o
 
 pay = REGISTRY.dialog(Dialog("dues", texts.DUES_TITLE, help=texts.DUES_HELP))
 REGISTRY.menu_entry(
-    MenuEntry("dues", texts.DUES_TITLE, everyone, order=20, synonyms=texts.DUES_SYNONYMS)
+    MenuEntry(
+        "dues",
+        texts.DUES_TITLE,
+        everyone,
+        order=20,
+        synonyms=texts.DUES_SYNONYMS,
+        intents=("dues", "dues_history"),
+    )
 )
 
 

@@ -54,6 +54,7 @@ REGISTRY.menu_entry(
         order=25,
         synonyms=texts.DUES_CELL_SYNONYMS,
         run=open_cell_view,
+        intents=("dues_report",),
     )
 )
 

@@ -58,6 +58,7 @@ NAV_KEYS = {
     "nav:menu": (texts.NAV_MENU, texts.NAV_MENU_WORDS),
 }
 MORE_KEY = "nav:more"
+ASKING_CHARS = 300
 YES_NO = [("yes", texts.YES), ("no", texts.NO)]
 SOCIAL = {"greeting": texts.GREETING, "thanks": texts.THANKS, ENGLISH: texts.ENGLISH_ONLY}
 
@@ -471,7 +472,13 @@ class Turn:
         await self.failed(problem, text)
 
     async def understood(self, text: str, sure_only: bool) -> bool:
-        """Act on what the member asked in their own words; False when it was nothing we know."""
+        """Act on what the member asked in their own words; False when it was nothing we know.
+
+        Only short messages are read this way: a request is a sentence, while a long text is an
+        answer (a comment, a rant) that deserves the step's own reply.
+        """
+        if len(text) > ASKING_CHARS:
+            return False
         match = matcher().match(text)
         label = match.label
         if label in (NONE, "yes", "no") or (sure_only and not match.confident):

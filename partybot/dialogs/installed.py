@@ -15,6 +15,11 @@ from partybot.dialogs import (
     onboarding,
     review,
     review_form,
+    transfer_approvals,
+    transfer_manage,
+    transfer_notices,
+    transfer_status,
+    transfers,
 )
 
 __all__ = [
@@ -32,4 +37,9 @@ __all__ = [
     "onboarding",
     "review",
     "review_form",
+    "transfer_approvals",
+    "transfer_manage",
+    "transfer_notices",
+    "transfer_status",
+    "transfers",
 ]

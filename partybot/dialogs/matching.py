@@ -63,10 +63,9 @@ def _score(typed: str, target: str) -> float:
     return max(
         fuzz.ratio(typed, target),
         fuzz.token_set_ratio(typed, target) * containment,
-        # A short target is found inside too many words ("huy" in "chuyển"): whole words only.
-        fuzz.partial_ratio(typed, target) * 0.9
-        if min(len(typed), len(target)) >= 4 and extra_words <= 2
-        else 0.0,
+        # Only a part of the label typed ("nop dang" for "nop dang phi"); the other way round a
+        # short label hides inside longer words ("huy" in "chuyen").
+        fuzz.partial_ratio(typed, target) * 0.9 if 4 <= len(typed) <= len(target) else 0.0,
     )
 
 

@@ -157,6 +157,7 @@ REGISTRY.menu_entry(
         order=30,
         synonyms=("nhan xet", "xin nhan xet", "noi cu tru", "nhan xet cu tru", "213"),
         run=start,
+        intents=("review",),
     )
 )
 

@@ -481,6 +481,423 @@ EXPORT_REVIEW_HISTORY = {
 }
 EXPORT_REVIEW_DONE = "Đã ghi {count} yêu cầu vào {path}."
 EXPORT_REVIEW_NO_ORG = "Không có tổ chức nào mã {code}."
+# --- transfers ---
+TRANSFER_TITLE = "Chuyển sinh hoạt đảng"
+TRANSFER_WORDS = (
+    "chuyen sinh hoat",
+    "chuyen sinh hoat dang",
+    "chuyen dang",
+    "chuyen di",
+    "chuyen noi sinh hoat",
+    "giay gioi thieu",
+    "sinh hoat tam thoi",
+)
+TRANSFER_HELP = (
+    "Chuyển chính thức: khi Bác chuyển hẳn đi (đổi công tác, nghỉ hưu, thôi việc, chuyển nhà). "
+    "Chuyển tạm thời: khi Bác đi vắng từ 3 tháng đến dưới 1 năm, hoặc đi học từ 3 tháng đến "
+    "2 năm, rồi về. Đi dưới 3 tháng thì không cần làm gì."
+)
+TRANSFER_CASE = "Bác chuyển sinh hoạt đảng vì việc gì ạ?"
+TRANSFER_CASE_MOVE = "Chuyển hẳn đi nơi khác"
+TRANSFER_CASE_MOVE_WORDS = (
+    "chuyen han",
+    "doi cong tac",
+    "chuyen cong tac",
+    "nghi huu",
+    "thoi viec",
+    "chuyen nha",
+    "chinh thuc",
+)
+TRANSFER_CASE_AWAY = "Đi vắng một thời gian rồi về"
+TRANSFER_CASE_AWAY_WORDS = ("di vang", "di cong tac", "di lam xa", "tam thoi", "chua benh")
+TRANSFER_CASE_STUDY = "Đi học tập trung rồi về"
+TRANSFER_CASE_STUDY_WORDS = ("di hoc", "hoc tap", "hoc tap trung", "di hoc roi ve")
+TRANSFER_AWAY_LENGTH = "Bác đi vắng khoảng bao lâu ạ?"
+TRANSFER_STUDY_LENGTH = "Khóa học của Bác dài bao lâu ạ?"
+TRANSFER_UNDER_3 = "Dưới 3 tháng"
+TRANSFER_3_TO_12 = "Từ 3 tháng đến dưới 1 năm"
+TRANSFER_OVER_12 = "Từ 1 năm trở lên"
+TRANSFER_3_TO_24 = "Từ 3 tháng đến 2 năm"
+TRANSFER_OVER_24 = "Trên 2 năm"
+TRANSFER_NOTHING_TO_DO = (
+    "Đi dưới 3 tháng thì Bác không cần chuyển sinh hoạt đảng. Bác chỉ cần báo bí thư chi bộ "
+    "trước khi đi và về sinh hoạt bình thường khi trở lại."
+)
+TRANSFER_TOO_LONG_FOR_TEMPORARY = (
+    "Đi lâu như vậy thì Bác làm thủ tục chuyển sinh hoạt chính thức. Tôi hỏi tiếp Bác vài câu nhé."
+)
+TRANSFER_REASON = "Bác chuyển hẳn đi vì lý do nào ạ?"
+TRANSFER_REASON_JOB = "Chuyển công tác"
+TRANSFER_REASON_RETIRE = "Nghỉ hưu, nghỉ mất sức"
+TRANSFER_REASON_LEAVE = "Thôi việc, phục viên"
+TRANSFER_REASON_HOME = "Chuyển nơi ở"
+TRANSFER_REASON_JOB_WORDS = ("chuyen cong tac", "doi cong tac", "cong tac")
+TRANSFER_REASON_RETIRE_WORDS = ("nghi huu", "huu", "mat suc", "nghi mat suc", "ve huu")
+TRANSFER_REASON_LEAVE_WORDS = ("thoi viec", "phuc vien", "nghi viec")
+TRANSFER_REASON_HOME_WORDS = ("chuyen nha", "chuyen noi o", "doi nha", "chuyen cho o")
+TRANSFER_DECISION_DATE = (
+    "Quyết định (hoặc ngày Bác chuyển đi) là ngày nào ạ? Bác gõ ngày/tháng/năm, ví dụ 15/11/2026."
+)
+TRANSFER_DECISION_HELP = (
+    "Là ngày ghi trên quyết định nghỉ hưu, chuyển công tác, thôi việc; nếu chuyển nhà thì là "
+    "ngày Bác chuyển đến nơi ở mới. Cần làm thủ tục trong 60 ngày làm việc kể từ ngày đó."
+)
+TRANSFER_DECISION_TOO_FAR = "Ngày này còn xa quá. Bác xem lại ngày trên quyết định giúp tôi."
+TRANSFER_LATE_START = (
+    "Từ ngày đó đến nay đã {days} ngày làm việc, quá hạn 60 ngày làm việc để làm thủ tục. "
+    "Bác vẫn gửi được, kèm một lời giải thích ngắn để cấp ủy xem xét."
+)
+TRANSFER_LATE_NOTE = "Bác viết ngắn vì sao làm thủ tục muộn ạ (ví dụ: ốm phải nằm viện)."
+TRANSFER_DESTINATION = (
+    "Bác chuyển đến chi bộ nào ạ? Bác gõ một phần tên, ví dụ «Khu dân cư số 1 Cầu Giấy» "
+    "hoặc «P. Yên Hòa»."
+)
+TRANSFER_DESTINATION_HELP = (
+    "Gõ tên chi bộ, tổ dân phố hoặc phường nơi đến, có dấu hay không dấu đều được. "
+    "Tôi sẽ đưa ra vài tên gần đúng để Bác chọn."
+)
+TRANSFER_PICK = "Tôi tìm thấy các chi bộ này. Bác chọn đúng nơi đến, hoặc gõ tên khác để tìm lại."
+TRANSFER_ORG_LABEL = "{name} ({parent})"
+TRANSFER_NOT_LISTED = "Không có trong danh sách"
+TRANSFER_NOT_LISTED_WORDS = (
+    "khong co",
+    "khong thay",
+    "ngoai danh sach",
+    "khong co trong danh sach",
+)
+TRANSFER_NOT_FOUND = (
+    "Tôi không tìm thấy chi bộ nào giống «{typed}». Bác gõ tên khác, hoặc chọn "
+    "«Ghi tên nơi đến» nếu nơi đến không có trong danh sách."
+)
+TRANSFER_WRITE_DESTINATION = "Ghi tên nơi đến"
+TRANSFER_OUTSIDE = (
+    "Bác gõ tên đầy đủ nơi đến (chi bộ, đảng bộ, tỉnh/thành). Văn phòng đảng ủy sẽ tìm và "
+    "chuyển giúp Bác."
+)
+TRANSFER_SAME_CELL = "Đây là chi bộ Bác đang sinh hoạt. Bác chọn hoặc gõ tên chi bộ nơi chuyển đến."
+TRANSFER_NOT_A_CELL = "Nơi đến phải là một chi bộ. Bác chọn lại giúp tôi."
+TRANSFER_START_DATE = "Bác bắt đầu đi từ ngày nào ạ? Bác gõ ngày/tháng/năm, ví dụ 01/01/2027."
+TRANSFER_START_TOO_FAR = "Ngày bắt đầu phải trong vòng một năm tới. Bác xem lại giúp tôi."
+TRANSFER_START_PAST = "Ngày bắt đầu đã qua lâu rồi. Bác gõ ngày đi sắp tới hoặc vừa mới đây."
+TRANSFER_END_DATE = "Bác về lại vào ngày nào ạ? Bác gõ ngày/tháng/năm."
+TRANSFER_END_BEFORE_START = "Ngày về phải sau ngày đi ({start}). Bác gõ lại ngày về giúp tôi."
+TRANSFER_TOO_LONG_WORK = (
+    "Chuyển tạm thời khi đi vắng chỉ dưới 1 năm, tức là về chậm nhất ngày {last}. Đi lâu hơn "
+    "thì Bác làm thủ tục chuyển chính thức. Bác gõ lại ngày về, hoặc chọn «Hủy»."
+)
+TRANSFER_TOO_LONG_STUDY = (
+    "Chuyển tạm thời khi đi học tối đa 2 năm, tức là về chậm nhất ngày {last}. Học lâu hơn "
+    "thì Bác làm thủ tục chuyển chính thức. Bác gõ lại ngày về, hoặc chọn «Hủy»."
+)
+TRANSFER_WORK_PLACE = "Bác đi đâu, làm việc gì ạ? Ví dụ: đi công tác ở Đà Nẵng."
+TRANSFER_STUDY_PLACE = "Bác học ở trường nào, học gì ạ?"
+TRANSFER_STUDY_REASON = "Đi học: {what}"
+TRANSFER_CONFIRM_OFFICIAL = (
+    "Bác xem lại yêu cầu chuyển sinh hoạt chính thức:\n"
+    "- Từ: {from_}\n- Đến: {to}\n- Lý do: {reason}\n- Ngày quyết định/chuyển đi: {date}{late}\n"
+    "Khi được duyệt, tôi gửi Bác giấy giới thiệu. Hồ sơ đảng viên do đảng ủy niêm phong và "
+    "giao tận tay Bác, không gửi qua đây."
+)
+TRANSFER_CONFIRM_TEMPORARY = (
+    "Bác xem lại yêu cầu chuyển sinh hoạt tạm thời:\n"
+    "- Từ: {from_}\n- Đến: {to}\n- Việc: {reason}\n- Thời gian: từ {start} đến {end}\n"
+    "Khi được duyệt, tôi gửi Bác giấy giới thiệu tạm thời để mang đến nơi mới. "
+    "Bác vẫn là đảng viên của chi bộ hiện nay."
+)
+TRANSFER_CONFIRM_LATE = " (muộn: {note})"
+TRANSFER_OUTSIDE_MARK = "{to} (ngoài danh sách, văn phòng đảng ủy sẽ chuyển)"
+TRANSFER_SEND = "Gửi yêu cầu"
+TRANSFER_SEND_WORDS = ("gui", "gui di", "dong y", "dung roi", "ok")
+TRANSFER_EDIT_DESTINATION = "Sửa nơi đến"
+TRANSFER_EDIT_DATES = "Sửa ngày"
+TRANSFER_EDIT_REASON = "Sửa lý do"
+TRANSFER_SENT = (
+    "Đã gửi yêu cầu. Bây giờ đang chờ {org} duyệt. Có tin gì tôi sẽ báo Bác. Bác xem yêu cầu "
+    "đang ở đâu bằng mục «Chuyển sinh hoạt đảng»."
+)
+TRANSFER_RESENT = "Đã gửi lại yêu cầu. Bây giờ đang chờ {org} duyệt."
+TRANSFER_HAS_OPEN = "Bác đang có một yêu cầu chuyển sinh hoạt chưa xong. Tôi mở yêu cầu đó nhé."
+TRANSFER_FLAGGED = (
+    "Hiện Bác đang có việc kiểm tra hoặc khiếu nại chưa giải quyết xong, nên chưa chuyển sinh "
+    "hoạt được. Bác liên hệ văn phòng đảng ủy để biết thêm."
+)
+TRANSFER_DUES_FIRST = (
+    "Trước khi chuyển sinh hoạt, Bác cần nộp đủ đảng phí đến tháng này. Bác còn thiếu: {months}. "
+    "Bác nộp trước nhé, nộp cho chi bộ hoặc chuyển khoản đều được."
+)
+TRANSFER_PAY_NOW = "Nộp đảng phí ngay"
+TRANSFER_PAY_NOW_WORDS = ("nop ngay", "nop dang phi", "nop")
+TRANSFER_PAY_LATER = "Để sau"
+TRANSFER_PAY_LATER_DONE = "Vâng. Khi nộp đủ đảng phí, Bác vào lại «Chuyển sinh hoạt đảng» nhé."
+
+# The member's view of an open request.
+TRANSFER_KIND_OFFICIAL = "chuyển sinh hoạt chính thức"
+TRANSFER_KIND_TEMPORARY = "chuyển sinh hoạt tạm thời"
+TRANSFER_STATUS_HEAD = "Yêu cầu {kind} đến {to}, gửi ngày {sent}."
+TRANSFER_STATUS_WAITING = "Đang chờ {org} duyệt, từ ngày {since}."
+TRANSFER_STATUS_RETURNED = "{org} đã trả lại yêu cầu. Lý do: {reason}"
+TRANSFER_STATUS_ISSUED = (
+    "Đã cấp giấy giới thiệu số {number} ngày {issued}. Bác mang giấy đến {receiving}{deadline}, "
+    "rồi chọn «Tôi đã nộp giấy»."
+)
+TRANSFER_STATUS_DEADLINE = " trước hết ngày {date}"
+TRANSFER_STATUS_LATE = "Đã quá hạn nộp giấy. Bác chọn «Giải trình» để viết lý do."
+TRANSFER_STATUS_EXPLAINED = "Bác đã giải trình: «{text}». Cấp ủy đang xem xét."
+TRANSFER_STATUS_ARRIVING = "Bác đã nộp giấy giới thiệu. Đang chờ {org} xác nhận, từ ngày {since}."
+TRANSFER_STATUS_ACTIVE = (
+    "Bác đang sinh hoạt tạm thời tại {to} đến hết ngày {end} (không biểu quyết, không bầu cử "
+    "ở đó). Bác vẫn là đảng viên của {from_}."
+)
+TRANSFER_STATUS_EXTENSION = "Đang chờ {org} đồng ý gia hạn đến ngày {end}."
+TRANSFER_STATUS_OUTSIDE = "Đã cấp giấy giới thiệu số {number}. Bác mang giấy đến {to}."
+TRANSFER_STATUS_DONE = "Yêu cầu chuyển sinh hoạt gần nhất của Bác: {state}."
+TRANSFER_OPT_CANCEL = "Hủy yêu cầu"
+TRANSFER_OPT_FIX = "Sửa và gửi lại"
+TRANSFER_OPT_PRESENTED = "Tôi đã nộp giấy"
+TRANSFER_OPT_LETTER = "Gửi lại giấy giới thiệu"
+TRANSFER_OPT_EXPLAIN = "Giải trình"
+TRANSFER_OPT_BACK = "Tôi đã về"
+TRANSFER_OPT_EXTEND = "Xin gia hạn"
+TRANSFER_CANCEL_CONFIRM = (
+    "Bác chắc chắn hủy yêu cầu chuyển sinh hoạt? Người đang duyệt sẽ được báo, giấy giới thiệu "
+    "(nếu đã cấp) không còn giá trị."
+)
+TRANSFER_CANCEL_YES = "Đúng, hủy yêu cầu"
+TRANSFER_CANCEL_NO = "Không hủy"
+TRANSFER_CANCELLED = "Đã hủy yêu cầu chuyển sinh hoạt. Những người liên quan đã được báo."
+TRANSFER_CANNOT_CANCEL = "Yêu cầu này đã xong nên không hủy được nữa."
+TRANSFER_PRESENTED = "Tôi đã báo {org}. Khi nơi mới xác nhận, tôi sẽ báo Bác."
+TRANSFER_LETTER_AGAIN = "Đây là giấy giới thiệu số {number} của Bác."
+TRANSFER_EXPLAIN_ASK = "Bác viết ngắn vì sao chưa nộp giấy đúng hạn ạ."
+TRANSFER_EXPLAINED = "Tôi đã gửi lời giải trình của Bác đến cấp ủy. Cấp ủy sẽ xem xét."
+TRANSFER_BACK_CONFIRM = "Bác đã về và sinh hoạt lại ở {from_} phải không ạ?"
+TRANSFER_BACK_YES = "Đúng, tôi đã về"
+TRANSFER_BACK_NO = "Chưa"
+TRANSFER_BACK_DONE = "Đã ghi nhận Bác về lại {from_}. Hai chi bộ đã được báo."
+TRANSFER_EXTEND_ASK = "Bác muốn gia hạn đến ngày nào ạ? Hiện đang đến hết ngày {end}."
+TRANSFER_EXTEND_NOT_LONGER = "Ngày gia hạn phải sau ngày {end}. Bác gõ lại giúp tôi."
+TRANSFER_EXTEND_PENDING = "Bác đã xin gia hạn rồi, đang chờ chi bộ trả lời."
+TRANSFER_EXTEND_SENT = "Đã gửi xin gia hạn đến {org}. Có tin gì tôi sẽ báo Bác."
+TRANSFER_GONE = "Yêu cầu này đã thay đổi. Bác vào lại «Chuyển sinh hoạt đảng» để xem."
+
+# Approvers.
+TRANSFER_APPROVE = "Đồng ý"
+TRANSFER_RETURN = "Trả lại"
+TRANSFER_RECEIVE = "Đã tiếp nhận"
+TRANSFER_DECLINE = "Không đồng ý"
+TRANSFER_APPROVAL_TITLE = "Chuyển sinh hoạt {kind}: {name}"
+TRANSFER_ARRIVAL_TITLE = "Tiếp nhận đảng viên: {name}"
+TRANSFER_EXTENSION_TITLE = "Gia hạn sinh hoạt tạm thời: {name}"
+TRANSFER_KIND_SHORT = {"official": "chính thức", "temporary": "tạm thời"}
+TRANSFER_DETAIL = (
+    "Đồng chí {name} (thẻ {card}) xin chuyển sinh hoạt {kind}.\n- Từ: {from_}\n- Đến: {to}\n- "
+    "Lý do: {reason}"
+)
+TRANSFER_DETAIL_DATE = "\n- Ngày quyết định/chuyển đi: {date}"
+TRANSFER_DETAIL_LATE = "\n- Làm thủ tục muộn, lý do: {note}"
+TRANSFER_DETAIL_STAY = "\n- Thời gian: từ {start} đến {end}"
+TRANSFER_DETAIL_OUTSIDE = (
+    "\n- Nơi đến do đảng viên tự ghi, chưa có trong danh sách: đồng chí chọn nơi đến khi đồng ý."
+)
+TRANSFER_STEP_HINT = {
+    "cell": "Đồng ý: chi bộ xác nhận và chuyển lên đảng ủy.",
+    "office": "Đồng ý: đảng ủy cho ý kiến, hoàn thiện và niêm phong hồ sơ.",
+    "superior": "Đồng ý: cấp giấy giới thiệu sinh hoạt đảng (chuyển ra ngoài đảng bộ).",
+    "receiving_office": "Đồng ý: đảng ủy nơi đến đã nhận giấy giới thiệu và hồ sơ, giao về chi bộ.",
+    "receiving_cell": "Khi đồng chí ấy đến nộp giấy và sinh hoạt, bấm «Đã tiếp nhận».",
+    "extension": "Đảng viên xin gia hạn sinh hoạt tạm thời đến ngày {end}.",
+}
+TRANSFER_STEP_ISSUES = " Đồng ý là cấp giấy giới thiệu."
+TRANSFER_DONE_APPROVED = "Đã đồng ý. Yêu cầu chuyển tiếp đến {org}."
+TRANSFER_DONE_ISSUED = (
+    "Đã cấp giấy giới thiệu số {number}{deadline}. Đảng viên đã nhận bản PDF; nơi đến đã được báo."
+)
+TRANSFER_DONE_DEADLINE = ", hạn trình giấy hết ngày {date}"
+TRANSFER_DONE_WAITING = "Đã đồng ý. Đang chờ đảng viên đến nộp giấy ở nơi mới."
+TRANSFER_DONE_RECEIVED = "Đã tiếp nhận đồng chí {name} vào {org}."
+TRANSFER_DONE_TEMPORARY = (
+    "Đã tiếp nhận đồng chí {name} sinh hoạt tạm thời đến hết ngày {end} (không có quyền biểu "
+    "quyết)."
+)
+TRANSFER_DONE_EXTENDED = "Đã đồng ý gia hạn cho đồng chí {name} đến hết ngày {end}."
+TRANSFER_NOT_YOURS = "Việc này không thuộc quyền của đồng chí (hoặc là yêu cầu của chính đồng chí)."
+TRANSFER_BLOCKED_FLAG = (
+    "Chưa duyệt được: đồng chí {name} đang có việc kiểm tra hoặc khiếu nại chưa xong."
+)
+TRANSFER_BLOCKED_DUES = (
+    "Chưa cấp giấy được: đồng chí {name} chưa nộp đảng phí {months}. Tôi đã nhắc đồng chí ấy; "
+    "khi nộp đủ, đồng chí bấm «Đồng ý» lại."
+)
+TRANSFER_BLOCKED_DUES_UNKNOWN = (
+    "Chưa cấp giấy được: chưa tính được đảng phí của đồng chí {name} vì danh sách còn thiếu "
+    "đối tượng hoặc mức đóng. Đồng chí nhờ chi bộ cập nhật, rồi bấm «Đồng ý» lại."
+)
+TRANSFER_RETURN_ASK = (
+    "Đồng chí ghi lý do trả lại, đảng viên sẽ đọc để sửa (ví dụ: ghi sai nơi đến)."
+)
+TRANSFER_RETURNED_DONE = "Đã trả lại yêu cầu cho đồng chí {name}, kèm lý do."
+TRANSFER_ROUTE_ASK = (
+    "Đảng viên ghi nơi đến: «{to}». Đồng chí gõ tên chi bộ đó để tìm trong danh sách, "
+    "hoặc chọn «Ngoài hệ thống» nếu nơi đến không dùng Trợ lý."
+)
+TRANSFER_ROUTE_OUTSIDE = "Ngoài hệ thống"
+TRANSFER_ROUTE_OUTSIDE_WORDS = ("ngoai he thong", "ngoai", "khong co")
+TRANSFER_ROUTE_PICK = "Đồng chí chọn chi bộ nơi đến, hoặc gõ tên khác để tìm lại."
+TRANSFER_ROUTE_SAME = (
+    "Nơi đến phải là một chi bộ khác chi bộ hiện nay của đảng viên. Đồng chí chọn lại."
+)
+TRANSFER_ROUTE_NONE = "Không tìm thấy chi bộ nào giống «{typed}». Đồng chí gõ tên khác."
+
+# Notices.
+TRANSFER_NOTICE_PROGRESS = (
+    "Yêu cầu chuyển sinh hoạt của Bác: {by} đã đồng ý. Bây giờ đang chờ {next} duyệt."
+)
+TRANSFER_NOTICE_LETTER = (
+    "Bác đã được cấp giấy giới thiệu sinh hoạt đảng số {number}. Bác mang giấy này và hồ sơ "
+    "đảng viên (đảng ủy niêm phong, giao tận tay) đến {receiving}{deadline}. Khi đã nộp, Bác "
+    "vào "
+    "«Chuyển sinh hoạt đảng» chọn «Tôi đã nộp giấy»."
+)
+TRANSFER_NOTICE_LETTER_TEMPORARY = (
+    "Bác đã được cấp giấy giới thiệu sinh hoạt đảng tạm thời số {number}. Bác mang giấy này "
+    "đến {receiving} để sinh hoạt từ {start} đến {end}. Khi đã nộp, Bác vào «Chuyển sinh hoạt "
+    "đảng» chọn «Tôi đã nộp giấy»."
+)
+TRANSFER_NOTICE_LETTER_OUTSIDE = (
+    "Bác đã được cấp giấy giới thiệu sinh hoạt đảng số {number}. Bác mang giấy này và hồ sơ "
+    "đảng viên (đảng ủy niêm phong, giao tận tay) đến {to}{deadline}."
+)
+TRANSFER_NOTICE_INCOMING = (
+    "Sắp có đảng viên chuyển đến {receiving}: đồng chí {name} (thẻ {card}) từ {from_}, "
+    "giấy giới thiệu số {number}{deadline}. Khi đồng chí ấy đến nộp giấy, đồng chí sẽ nhận "
+    "yêu cầu xác nhận."
+)
+TRANSFER_NOTICE_RETURNED = (
+    "{org} đã trả lại yêu cầu chuyển sinh hoạt của Bác. Lý do: {reason}. Bác vào "
+    "«Chuyển sinh hoạt đảng» để sửa và gửi lại."
+)
+TRANSFER_NOTICE_RECEIVED = (
+    "{to} đã tiếp nhận Bác từ ngày {on}. Từ tháng sau, Bác nộp đảng phí cho chi bộ mới."
+)
+TRANSFER_NOTICE_RECEIVED_HOME = (
+    "Đồng chí {name} đã được {to} tiếp nhận ngày {on}, không còn trong danh sách chi bộ mình."
+)
+TRANSFER_NOTICE_TEMPORARY_STARTED = (
+    "{to} đã tiếp nhận Bác sinh hoạt tạm thời đến hết ngày {end}. Ở đó Bác tham gia sinh hoạt "
+    "nhưng không biểu quyết, không bầu cử, ứng cử. Bác vẫn là đảng viên của {from_}."
+)
+TRANSFER_NOTICE_TEMPORARY_STARTED_HOME = (
+    "Đồng chí {name} bắt đầu sinh hoạt tạm thời tại {to} đến hết ngày {end}; vẫn thuộc danh "
+    "sách chi bộ mình."
+)
+TRANSFER_NOTICE_CANCELLED = (
+    "Đồng chí {name} đã hủy yêu cầu chuyển sinh hoạt đến {to}. Đồng chí không cần xử lý nữa."
+)
+TRANSFER_NOTICE_DUES = (
+    "Để được cấp giấy giới thiệu, Bác cần nộp đủ đảng phí đến tháng này. Bác còn thiếu: "
+    "{months}. Bác nộp cho chi bộ hoặc qua mục nộp đảng phí nhé."
+)
+TRANSFER_NOTICE_DEADLINE = (
+    "Nhắc Bác: hạn nộp giấy giới thiệu số {number} là hết ngày {date}. Bác nhớ mang giấy đến "
+    "{to}. Nếu đã nộp, Bác vào «Chuyển sinh hoạt đảng» chọn «Tôi đã nộp giấy»."
+)
+TRANSFER_NOTICE_LATE = (
+    "Đã quá hạn nộp giấy giới thiệu số {number} (hết ngày {date}). Bác vào «Chuyển sinh hoạt "
+    "đảng», chọn «Giải trình» và viết ngắn lý do; cấp ủy sẽ xem xét."
+)
+TRANSFER_NOTICE_LATE_OFFICE = (
+    "Đảng viên {name} (thẻ {card}) chưa nộp giấy giới thiệu số {number} đến {to}, đã quá hạn "
+    "ngày {date}. Tôi đã đề nghị đồng chí ấy giải trình."
+)
+TRANSFER_NOTICE_EXPLAINED = (
+    "Đảng viên {name} (thẻ {card}) giải trình việc chậm nộp giấy giới thiệu: «{text}». "
+    "Đề nghị cấp ủy xem xét."
+)
+TRANSFER_NOTICE_ENDING = (
+    "Thời gian sinh hoạt tạm thời của Bác tại {to} hết ngày {end}. Nếu cần ở lâu hơn, Bác vào "
+    "«Chuyển sinh hoạt đảng» chọn «Xin gia hạn»; khi về, Bác chọn «Tôi đã về»."
+)
+TRANSFER_NOTICE_CLOSED = (
+    "Thời gian sinh hoạt tạm thời của Bác tại {to} đã kết thúc. Bác sinh hoạt lại ở {from_}."
+)
+TRANSFER_NOTICE_CLOSED_CELL = (
+    "Đồng chí {name} đã kết thúc sinh hoạt tạm thời tại {to}, trở lại {from_}."
+)
+TRANSFER_NOTICE_EXTENDED = "{to} đã đồng ý gia hạn sinh hoạt tạm thời của Bác đến hết ngày {end}."
+TRANSFER_NOTICE_EXTENDED_HOME = (
+    "Đồng chí {name} được gia hạn sinh hoạt tạm thời tại {to} đến hết ngày {end}."
+)
+TRANSFER_NOTICE_DECLINED = "{org} chưa đồng ý gia hạn sinh hoạt tạm thời. Lý do: {reason}."
+
+# Secretaries' and offices' view.
+TRANSFER_MANAGE_TITLE = "Theo dõi chuyển sinh hoạt"
+TRANSFER_MANAGE_WORDS = ("chuyen den", "chuyen di", "theo doi chuyen", "danh sach chuyen")
+TRANSFER_MANAGE_ASK = "Đồng chí muốn xem gì ạ?"
+TRANSFER_MANAGE_OUT = "Chuyển đi"
+TRANSFER_MANAGE_IN = "Chuyển đến"
+TRANSFER_MANAGE_TEMPORARY = "Đang sinh hoạt tạm thời"
+TRANSFER_MANAGE_FLAGS = "Kiểm tra, khiếu nại"
+TRANSFER_MANAGE_NONE = "Chưa có yêu cầu chuyển sinh hoạt nào."
+TRANSFER_MANAGE_PICK = "Có {count} yêu cầu. Đồng chí chọn để xem chi tiết."
+TRANSFER_MANAGE_ITEM = "{name}: {state}"
+TRANSFER_MANAGE_HISTORY = "Lịch sử:"
+TRANSFER_MANAGE_PRESENTED = "Ghi nhận đã nộp giấy"
+TRANSFER_MANAGE_LETTER = "Xem giấy giới thiệu"
+TRANSFER_MANAGE_PRESENTED_DONE = (
+    "Đã ghi nhận đồng chí {name} nộp giấy. Yêu cầu xác nhận đã gửi đến {org}."
+)
+TRANSFER_MANAGE_NO_TEMPORARY = "Hiện không có ai sinh hoạt tạm thời ở đơn vị của đồng chí."
+TRANSFER_MANAGE_TEMPORARY_LIST = "Đang sinh hoạt tạm thời (không biểu quyết):\n{rows}"
+TRANSFER_MANAGE_TEMPORARY_ROW = "- {name}, từ {from_}, tại {org}, đến hết {end}"
+TRANSFER_FLAG_ASK = "Đồng chí gõ số điện thoại hoặc số thẻ của đảng viên."
+TRANSFER_FLAG_NOT_FOUND = "Không tìm thấy đảng viên «{typed}»."
+TRANSFER_FLAG_NOT_YOURS = "Đảng viên {name} không thuộc đảng ủy đồng chí phụ trách."
+TRANSFER_FLAG_STATE = "Đảng viên {name}: {flags}. Đồng chí muốn làm gì?"
+TRANSFER_FLAG_NONE = "không có việc kiểm tra, khiếu nại nào đang mở"
+TRANSFER_FLAG_OPEN = "đang có {kinds}"
+TRANSFER_FLAG_KIND = {"inspection": "kiểm tra", "complaint": "khiếu nại"}
+TRANSFER_FLAG_SET_INSPECTION = "Đánh dấu đang kiểm tra"
+TRANSFER_FLAG_SET_COMPLAINT = "Đánh dấu có khiếu nại"
+TRANSFER_FLAG_CLEAR = "Bỏ đánh dấu (đã giải quyết)"
+TRANSFER_FLAG_DONE = "Đã ghi. Khi còn đánh dấu, đồng chí {name} chưa chuyển sinh hoạt được."
+TRANSFER_FLAG_CLEARED = "Đã bỏ đánh dấu cho đồng chí {name}."
+
+# Short states, used in lists and in the member's last-request line.
+TRANSFER_STATE = {
+    "pending": "đang duyệt",
+    "returned": "bị trả lại",
+    "issued": "đã cấp giấy, chờ nộp",
+    "arriving": "đã nộp giấy, chờ tiếp nhận",
+    "received": "đã tiếp nhận",
+    "active": "đang sinh hoạt tạm thời",
+    "closed": "đã kết thúc tạm thời",
+    "outside": "đã cấp giấy (ngoài hệ thống)",
+    "cancelled": "đã hủy",
+}
+TRANSFER_EVENT = {
+    "submitted": "gửi yêu cầu",
+    "resubmitted": "gửi lại yêu cầu",
+    "approved": "đồng ý",
+    "routed": "chọn nơi đến",
+    "routed_outside": "xác nhận nơi đến ngoài hệ thống",
+    "letter_issued": "cấp giấy giới thiệu",
+    "letter_voided": "hủy giấy giới thiệu",
+    "returned": "trả lại",
+    "cancelled": "hủy yêu cầu",
+    "presented": "nộp giấy giới thiệu",
+    "received": "tiếp nhận",
+    "temporary_started": "bắt đầu sinh hoạt tạm thời",
+    "reminded": "nhắc hạn",
+    "late": "quá hạn nộp giấy",
+    "explained": "giải trình",
+    "extension_requested": "xin gia hạn",
+    "extended": "đồng ý gia hạn",
+    "extension_declined": "không đồng ý gia hạn",
+    "closed": "kết thúc sinh hoạt tạm thời",
+}
+TRANSFER_EVENT_LINE = "- {at}: {who}{action}{org}{note}"
+TRANSFER_SYSTEM = "Trợ lý"
+
 # --- dues ---
 DUES_TITLE = "Nộp đảng phí"
 DUES_SYNONYMS = (

@@ -39,8 +39,23 @@ from partybot.storage.models.dues import (
 )
 from partybot.storage.models.help import HelpRequest
 from partybot.storage.models.reviews import ReviewDraft, ReviewEvent, ReviewRequest, ReviewStatus
+from partybot.storage.models.transfers import (
+    OPEN_STATUSES,
+    FlagKind,
+    MemberFlag,
+    StepKind,
+    StepStatus,
+    TemporaryMembership,
+    Transfer,
+    TransferEvent,
+    TransferKind,
+    TransferLetter,
+    TransferStatus,
+    TransferStep,
+)
 
 __all__ = [
+    "OPEN_STATUSES",
     "ActionToken",
     "Approval",
     "ApprovalStatus",
@@ -58,10 +73,12 @@ __all__ = [
     "DuesRate",
     "DuesRequest",
     "DuesRuleSet",
+    "FlagKind",
     "HelpRequest",
     "IntentStatus",
     "InviteCode",
     "Member",
+    "MemberFlag",
     "MemberStatus",
     "MinimumWage",
     "ObligationStatus",
@@ -79,7 +96,16 @@ __all__ = [
     "ReviewStatus",
     "Role",
     "RoleKind",
+    "StepKind",
+    "StepStatus",
     "StoredFile",
+    "TemporaryMembership",
+    "Transfer",
+    "TransferEvent",
+    "TransferKind",
+    "TransferLetter",
+    "TransferStatus",
+    "TransferStep",
     "Urgency",
     "utcnow",
 ]
