@@ -77,11 +77,15 @@ async def mark_unreachable(
 class TelegramAdapter:
     """Turns updates into engine calls and replies; feed it with `submit`."""
 
-    def __init__(self, engine: Engine, sender: TelegramSender) -> None:
+    def __init__(self, engine: Engine, sender: TelegramSender, concurrency: int = 0) -> None:
         self.engine = engine
         self.db = engine.db
         self.sender = sender
         self.bot = sender.bot
+        # Transactions at once. More than one SQLite writer only queues inside SQLite, whose
+        # busy handler sleeps up to 100 ms a try; past a few, PostgreSQL gains nothing either
+        # (the engine is CPU-bound Python) and latency grows.
+        self._slots = asyncio.Semaphore(concurrency or (1 if self.db.is_sqlite else 8))
         self.updates = ChatQueues()  # engine work, in order per chat
         self.outgoing = ChatQueues()  # replies, in order per chat
         self.dispatcher = Dispatcher()
@@ -161,7 +165,8 @@ class TelegramAdapter:
                 log.info("callback query %s not answered: %s", query.id, late.message)
 
     async def _handle(self, inbound: Inbound) -> None:
-        replies = await self.engine.handle(inbound)
+        async with self._slots:
+            replies = await self.engine.handle(inbound)
         if replies:
             self.deliver(inbound.user_key, replies)
 
@@ -208,7 +213,7 @@ class TelegramAdapter:
 
     async def _answer(self, chat_id: int, update: Update, text: str) -> None:
         """A short answer outside the engine, once per update_id like everything else."""
-        async with self.db.transaction() as session:
+        async with self._slots, self.db.transaction() as session:
             fresh = await insert_ignoring_conflict(
                 session,
                 ProcessedUpdate,

@@ -81,7 +81,7 @@ class TelegramChannel:
         )
         loader = file_loader(engine.db, engine.clock)
         self.sender = TelegramSender(self.bot, self.limiter, loader, policy)
-        self.adapter = TelegramAdapter(engine, self.sender)
+        self.adapter = TelegramAdapter(engine, self.sender, settings.telegram_update_concurrency)
         self.webhook_url = settings.telegram_webhook_url
         self.stop_grace = stop_grace
         self._routes_added = False
