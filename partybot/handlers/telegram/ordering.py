@@ -37,10 +37,6 @@ class ChatQueues:
         if self._tails.get(chat_key) is done:
             del self._tails[chat_key]
 
-    @property
-    def busy_chats(self) -> int:
-        return len(self._tails)
-
     async def drain(self, timeout: float) -> bool:  # noqa: ASYNC109 - a grace period, by design
         """Wait for everything submitted so far; False if some work was still running."""
         if not self._running:
