@@ -18,7 +18,7 @@ from partybot.services import files
 from partybot.settings import Settings
 from partybot.storage.db import Database
 from partybot.storage.models import ProcessedUpdate
-from tests.emulators.telegram import TelegramEmulator, _tiny_png
+from tests.emulators.telegram import TelegramEmulator, tiny_png
 from tests.support.clock import FakeClock
 from tests.support.sample_dialog import registry_with_samples
 from tests.support.telegram import (
@@ -136,7 +136,7 @@ async def test_each_chat_in_order_and_chats_side_by_side(emu, channel, world) ->
 
 async def test_long_text_files_and_keyboard(emu, channel, db, clock) -> None:
     pdf = b"%PDF-1.4 receipt"
-    png = _tiny_png()
+    png = tiny_png()
     async with db.transaction() as session:
         qr = await files.store(session, png, "vietqr.png", "image/png", clock())
         receipt = await files.store(session, pdf, "bien-lai.pdf", "application/pdf", clock())

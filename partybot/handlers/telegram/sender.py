@@ -67,7 +67,10 @@ class TelegramSender:
         self.policy = policy or RetryPolicy()
 
     async def send(self, external_id: str, replies: Sequence[Reply]) -> None:
-        chat_id = int(external_id)
+        try:
+            chat_id = int(external_id)
+        except ValueError:
+            raise Rejected(f"not a Telegram chat id: {external_id!r}") from None
         for reply in replies:
             for call in await render(chat_id, reply, self.load_file):
                 await self.call(external_id, call)
