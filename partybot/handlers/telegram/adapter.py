@@ -88,7 +88,7 @@ class TelegramAdapter:
         self._slots = asyncio.Semaphore(concurrency or (1 if self.db.is_sqlite else 8))
         self.updates = ChatQueues()  # engine work, in order per chat
         self.outgoing = ChatQueues()  # replies, in order per chat
-        self.dispatcher = Dispatcher()
+        self.dispatcher = Dispatcher(disable_fsm=True)  # conversation state is in the database
         self.dispatcher.include_router(self._router())
 
     def submit(self, update: Update) -> "asyncio.Task[object]":
@@ -195,7 +195,10 @@ class TelegramAdapter:
             reason = None
         else:
             return
-        await mark_unreachable(self.db, CHANNEL, str(event.chat.id), reason, self.engine.clock())
+        async with self._slots:
+            await mark_unreachable(
+                self.db, CHANNEL, str(event.chat.id), reason, self.engine.clock()
+            )
 
     async def _addressed_to_bot(self, message: Message) -> bool:
         me = await self.bot.me()
