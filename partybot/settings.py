@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     telegram_retry_backoff: float = 0.5
     # Long polling: seconds one getUpdates call waits for news.
     telegram_poll_timeout: int = 30
-    # Updates handled at once (chats beyond wait their turn); 0: 1 on SQLite, 8 on PostgreSQL.
+    # Updates handled at once (chats beyond wait their turn); 0: 1 on SQLite, 4 on PostgreSQL.
     telegram_update_concurrency: int = 0
 
     @field_validator("address_form")

@@ -85,7 +85,7 @@ class TelegramAdapter:
         # Transactions at once. More than one SQLite writer only queues inside SQLite, whose
         # busy handler sleeps up to 100 ms a try; past a few, PostgreSQL gains nothing either
         # (the engine is CPU-bound Python) and latency grows.
-        self._slots = asyncio.Semaphore(concurrency or (1 if self.db.is_sqlite else 8))
+        self._slots = asyncio.Semaphore(concurrency or (1 if self.db.is_sqlite else 4))
         self.updates = ChatQueues()  # engine work, in order per chat
         self.outgoing = ChatQueues()  # replies, in order per chat
         self.dispatcher = Dispatcher(disable_fsm=True)  # conversation state is in the database
