@@ -330,3 +330,21 @@ async def test_webhook_wants_the_secret(emu, tg_settings, engine, world) -> None
         assert emu.calls_to("setWebhook")[-1].params["secret_token"] == secret
     finally:
         await started.stop()
+
+
+# -- wiring --------------------------------------------------------------------------------------
+
+
+async def test_a_token_turns_the_channel_on(settings, db, engine, emu) -> None:
+    from partybot.bot.app import App
+    from partybot.bot.channels import build_channels
+
+    tokenless = settings.model_copy(update={"telegram_bot_token": None})
+    assert build_channels(App(tokenless, db, engine)) == []
+    webhook = channel_settings(settings, emu, telegram_webhook_url="https://bot.example.org/tg")
+    [telegram] = build_channels(App(webhook, db, engine))
+    assert isinstance(telegram, TelegramChannel) and telegram.sender.channel == "telegram"
+    assert telegram.webhook_path == "/tg"
+    with pytest.raises(RuntimeError, match="add_routes"):
+        await telegram.start()  # a webhook nobody serves would swallow every update
+    await telegram.stop()
