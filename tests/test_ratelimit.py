@@ -133,7 +133,7 @@ async def test_two_redis_limiters_share_the_limit(redis_url: str, namespace: str
 
 
 async def test_per_chat_sends_are_spaced(make_limiter: LimiterFactory) -> None:
-    rate = 2.0
+    rate = 1.0  # Telegram's per-chat pace
     limiter = await make_limiter(1000, rate, 1)
     async with TelegramEmulator(per_chat_rate=rate) as emu:
         bot = emu.make_bot()
@@ -147,14 +147,14 @@ async def test_per_chat_sends_are_spaced(make_limiter: LimiterFactory) -> None:
 
 
 async def test_per_chat_burst_passes_then_paces(make_limiter: LimiterFactory) -> None:
-    limiter = await make_limiter(1000, 2.0, 3)
-    async with TelegramEmulator(per_chat_rate=2.0, per_chat_burst=3) as emu:
+    limiter = await make_limiter(1000, 1.0, 3)
+    async with TelegramEmulator(per_chat_rate=1.0, per_chat_burst=3) as emu:
         bot = emu.make_bot()
         try:
-            await asyncio.gather(*(paced_send(limiter, bot, 7, f"m{i}") for i in range(6)))
+            await asyncio.gather(*(paced_send(limiter, bot, 7, f"m{i}") for i in range(4)))
         finally:
             await bot.session.close()
-    assert emu.stats.throttled == 0 and emu.stats.sends == 6
+    assert emu.stats.throttled == 0 and emu.stats.sends == 4
 
 
 async def test_penalize_holds_back_everyone(make_limiter: LimiterFactory) -> None:

@@ -9,8 +9,12 @@ Both limits are GCRA schedules (a virtual "theoretical arrival time" per key): e
 the next free slot, so waiters are served in arrival order and sleep exactly until their slot,
 never polling. The pace is kept ``headroom`` below the configured limits because the channel
 measures arrival times, which jitter by a few milliseconds after our clock said "go"; and a
-waiter that wakes late (a busy event loop, a descheduled process) does not send late into
-someone else's slot but moves the schedule back, so stalls cost throughput, never a 429.
+waiter that wakes more than ``LATE_TOLERANCE`` late (a busy event loop, a descheduled process)
+does not send into someone else's slot: it moves the schedule back (in-process) or queues
+again (Redis). Stalls cost throughput, never a 429.
+
+``acquire`` is called right before the send it allows. Redis errors propagate: a sender
+treats them like a failed send and tries later.
 """
 
 from __future__ import annotations

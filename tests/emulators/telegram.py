@@ -6,6 +6,14 @@ bot sent (``emu.messages_to(...)``) and provoke what Telegram does in production
 limits (429), blocked users (403), server errors, outages, dropped connections, webhook
 retries and redelivered updates. Validation follows Telegram's rules closely enough that a
 message Telegram would refuse (bad HTML, 65-byte callback data, 4097 characters) fails here.
+
+    async with TelegramEmulator(limits=False) as emu:  # dialogs reply faster than 1/s
+        bot = emu.make_bot()                            # or Bot(..., session=AiohttpSession(
+        lan = emu.user(1001, "Lan", phone_number="+84912345678")  # api=from_base(base_url)))
+        ...start dp.start_polling(bot) in a task, or set a webhook...
+        await lan.send_command("/start")
+        [reply] = await emu.wait_for_messages(lan.id, 1)
+        await lan.press(reply.callback_data("Đồng ý"))
 """
 
 from __future__ import annotations
