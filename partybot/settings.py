@@ -100,6 +100,21 @@ class Settings(BaseSettings):
         description="SePay HMAC-SHA256 secret (X-SePay-Signature over '<timestamp>.<body>').",
     )
     bank_webhook_max_skew_seconds: int = 300
+    # --- telegram ---
+    # Sending pace, shared by replies and the outbox worker (through Redis when REDIS_URL is set):
+    # Telegram allows about 30 messages/s per bot and about 1/s per chat, with short bursts.
+    telegram_global_rate: float = 25.0
+    telegram_per_chat_rate: float = 1.0
+    telegram_per_chat_burst: int = 3
+    # A 429 asking to wait longer than this (seconds) goes back to the caller as RetryLater.
+    telegram_max_retry_wait: float = 30.0
+    # Tries for a send that meets network trouble or a 5xx, the first pause doubling each time.
+    telegram_send_attempts: int = 3
+    telegram_retry_backoff: float = 0.5
+    # Long polling: seconds one getUpdates call waits for news.
+    telegram_poll_timeout: int = 30
+    # Updates handled at once (chats beyond wait their turn); 0: 1 on SQLite, 4 on PostgreSQL.
+    telegram_update_concurrency: int = 0
 
     @field_validator("address_form")
     @classmethod

@@ -11,6 +11,7 @@ from aiohttp import web
 from partybot.bot.app import App
 from partybot.handlers.ratelimit import make_rate_limiter
 from partybot.handlers.sending import Sender
+from partybot.handlers.telegram.channel import TelegramChannel
 from partybot.handlers.zalo.channel import ZaloChannel, ZaloSender
 from partybot.handlers.zalo.client import ZaloBotClient
 
@@ -50,6 +51,8 @@ def zalo_channel(app: App) -> ZaloChannel:
 def build_channels(app: App) -> list[Channel]:
     """Every channel whose token is configured."""
     channels: list[Channel] = []
+    if app.settings.telegram_bot_token:
+        channels.append(TelegramChannel(app.settings, app.engine))
     if app.settings.zalo_bot_token:
         channels.append(zalo_channel(app))
     return channels
