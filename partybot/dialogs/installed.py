@@ -1,5 +1,5 @@
 """Every dialog module, imported once so each registers its dialogs, menu entries and notices."""
 
-from partybot.dialogs import account, approvals, help_requests, menu, onboarding
+from partybot.dialogs import account, approvals, delivery, help_requests, menu, onboarding
 
-__all__ = ["account", "approvals", "help_requests", "menu", "onboarding"]
+__all__ = ["account", "approvals", "delivery", "help_requests", "menu", "onboarding"]

@@ -170,3 +170,9 @@ APPROVAL_ESCALATED = (
     "Người được giao: {approvers}. Đề nghị văn phòng đảng ủy đôn đốc."
 )
 NOBODY = "chưa có ai"
+
+# --- notify: delivery problems, broadcasts ---
+MEMBER_UNREACHABLE = (
+    "Tin nhắn của bot không đến được đảng viên {name} ({phone}, {cell}): "
+    "có thể đồng chí ấy đã chặn hoặc bỏ ứng dụng. Đồng chí liên hệ trực tiếp giúp nhé."
+)

@@ -3,6 +3,7 @@
 from partybot.storage.models.approvals import Approval, ApprovalStatus
 from partybot.storage.models.audit import AuditEntry
 from partybot.storage.models.base import Base, utcnow
+from partybot.storage.models.broadcasts import Broadcast
 from partybot.storage.models.conversation import (
     ActionToken,
     ChannelAccount,
@@ -26,6 +27,7 @@ __all__ = [
     "ApprovalStatus",
     "AuditEntry",
     "Base",
+    "Broadcast",
     "ChannelAccount",
     "Conversation",
     "InviteCode",

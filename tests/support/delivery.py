@@ -1,0 +1,114 @@
+"""Pieces for outbox tests: linked accounts, a clock that moves, a Zalo sender for fallback."""
+
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+import aiohttp
+from sqlalchemy import select
+
+from partybot.dialogs.model import Reply
+from partybot.handlers.sending import Rejected, RetryLater, Transient, Unreachable
+from partybot.handlers.zalo.client import (
+    ZaloApiError,
+    ZaloBadRequest,
+    ZaloBotClient,
+    ZaloForbidden,
+    ZaloQuotaExceeded,
+)
+from partybot.storage.db import Database
+from partybot.storage.models import ChannelAccount, OutboxMessage
+
+DAYTIME = datetime(2026, 12, 3, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
+
+
+class MovingClock:
+    """Real time passing from a chosen start, for tests where the worker backs off for real.
+
+    `advance` jumps ahead (past a lease, into quiet hours) without sleeping.
+    """
+
+    def __init__(self, start: datetime = DAYTIME) -> None:
+        self.start = start
+        self.origin = time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self.start + timedelta(seconds=time.monotonic() - self.origin)
+
+    def advance(self, **delta: float) -> datetime:
+        self.start += timedelta(**delta)
+        return self()
+
+
+async def link(db: Database, member_id: int, channel: str, external_id: str, seen: datetime) -> int:
+    """A verified account of the member on a channel, last used at `seen`."""
+    async with db.transaction() as session:
+        account = ChannelAccount(
+            channel=channel,
+            external_id=external_id,
+            member_id=member_id,
+            verified_by="test",
+            verified_at=seen,
+            last_seen_at=seen,
+            created_at=seen,
+        )
+        session.add(account)
+        await session.flush()
+        return account.id
+
+
+async def rows(db: Database) -> list[OutboxMessage]:
+    async with db.transaction() as session:
+        found = await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+        return list(found.all())
+
+
+class ZaloTestSender:
+    """A minimal sender over the real Zalo client, to give members a second channel."""
+
+    channel = "zalo"
+
+    def __init__(self, client: ZaloBotClient) -> None:
+        self.client = client
+
+    async def send(self, external_id: str, replies: Sequence[Reply]) -> None:
+        for reply in replies:
+            try:
+                await self.client.send_message(external_id, reply.text)
+            except ZaloForbidden as gone:
+                raise Unreachable(str(gone)) from None
+            except ZaloQuotaExceeded:
+                raise RetryLater(1.0) from None
+            except ZaloBadRequest as bad:
+                raise Rejected(str(bad)) from None
+            except ZaloApiError as trouble:
+                raise Transient(str(trouble)) from None
+
+
+class PlainTelegramSender:
+    """Interim: sendMessage over plain aiohttp, until the real TelegramSender is merged."""
+
+    channel = "telegram"
+
+    def __init__(self, base_url: str, token: str, session: aiohttp.ClientSession) -> None:
+        self.url = f"{base_url}/bot{token}/sendMessage"
+        self.session = session
+
+    async def send(self, external_id: str, replies: Sequence[Reply]) -> None:
+        for reply in replies:
+            try:
+                async with self.session.post(
+                    self.url, json={"chat_id": int(external_id), "text": reply.text}
+                ) as response:
+                    body = await response.json()
+            except aiohttp.ClientError as trouble:
+                raise Transient(repr(trouble)) from None
+            if response.status == 200:
+                continue
+            if response.status == 429:
+                raise RetryLater(body["parameters"]["retry_after"])
+            if response.status == 403:
+                raise Unreachable(body["description"])
+            if response.status == 400:
+                raise Rejected(body["description"])
+            raise Transient(body.get("description", str(response.status)))
