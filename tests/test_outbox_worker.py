@@ -23,7 +23,14 @@ from partybot.storage.models import ChannelAccount, OutboxStatus, Urgency
 from tests.emulators.telegram import TelegramEmulator
 from tests.emulators.zalo import ZaloEmulator
 from tests.support.clock import FakeClock
-from tests.support.delivery import MovingClock, PlainTelegramSender, ZaloTestSender, link, rows
+from tests.support.delivery import (
+    MovingClock,
+    PlainTelegramSender,
+    ZaloTestSender,
+    link,
+    rows,
+    until,
+)
 from tests.support.sample_dialog import registry_with_samples
 from tests.support.world import World, build_world
 
@@ -350,3 +357,176 @@ async def test_an_outage_loses_nothing_and_costs_no_attempts(
     assert max(r.attempts for r in stored) <= 1
     for n in range(len(members)):
         assert texts_to(emu, 8000 + n) == [f"tin {r}" for r in range(4)]
+
+
+async def link_many(db: Database, world: World, count: int, first_chat: int = 9000) -> list[int]:
+    """`count` extra members of the home cell, each linked on Telegram as chat first_chat + n."""
+    from tests.support.world import add_member
+
+    ids = []
+    async with db.transaction() as session:
+        for n in range(count):
+            member = await add_member(
+                session, f"Đảng viên {n}", f"+8491300{n:04d}", world.orgs["home"]
+            )
+            ids.append(member.id)
+    for n, member_id in enumerate(ids):
+        await link(
+            db, member_id, "telegram", str(first_chat + n), datetime(2026, 11, 1, tzinfo=UTC)
+        )
+    return ids
+
+
+def assert_each_once_in_order(emu: TelegramEmulator, chats: int, per_chat: int) -> None:
+    for n in range(chats):
+        assert texts_to(emu, 9000 + n) == [f"tin {k}" for k in range(per_chat)], n
+
+
+async def queue_rounds(db: Database, members: list[int], per_member: int, now: datetime) -> None:
+    for k in range(per_member):
+        for member in members:
+            await queue(db, member, f"tin {k}", now)
+
+
+async def sent_rows(db: Database) -> int:
+    return sum(r.status == OutboxStatus.SENT for r in await rows(db))
+
+
+async def has_sent(db: Database, total: int) -> bool:
+    return await sent_rows(db) >= total
+
+
+async def run_until_sent(worker: OutboxWorker, db: Database, total: int) -> None:
+    """Run the worker (through any 429 pauses) until `total` rows are recorded as sent."""
+    task = asyncio.create_task(worker.run())
+    try:
+        await until(lambda: has_sent(db, total), within=20)
+    finally:
+        await worker.stop()
+        await task
+
+
+async def test_a_killed_worker_leaves_its_claims_to_the_next_after_the_lease(
+    db, world, emu, telegram, make_worker
+) -> None:
+    members = await link_many(db, world, 40)
+    clock = MovingClock()
+    await queue_rounds(db, members, 2, clock())
+    first = make_worker(telegram, clock=clock, outbox_concurrency=10, outbox_lease_seconds=60)
+    task = asyncio.create_task(first.run())
+    await emu.wait_for(15)
+    emu.outage(503)  # nothing can be delivered from here on, so the kill below is clean
+    await until(lambda: has_sent(db, emu.stats.sends))
+    task.cancel()  # a hard kill: no clean-up runs
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    emu.restore()
+    leased = [r for r in await rows(db) if r.lease_until and r.lease_until > clock()]
+    assert leased and all(r.status == OutboxStatus.PENDING for r in leased)
+    second = make_worker(telegram, clock=clock)
+    await second.drain()
+    assert not {r.id for r in leased} & {r.id for r in await rows(db) if r.sent_at}
+    clock.advance(seconds=61)  # the dead worker's leases run out
+    await run_until_sent(second, db, 80)
+    assert_each_once_in_order(emu, 40, 2)
+    assert {r.status for r in await rows(db)} == {OutboxStatus.SENT}
+
+
+async def test_a_stopped_worker_finishes_what_it_sent_and_the_next_goes_on(
+    db, world, emu, telegram, make_worker
+) -> None:
+    members = await link_many(db, world, 30)
+    clock = MovingClock()
+    await queue_rounds(db, members, 2, clock())
+    first = make_worker(telegram, clock=clock, outbox_concurrency=8)
+    task = asyncio.create_task(first.run())
+    await emu.wait_for(12)
+    await first.stop()
+    await task
+    assert first.stats.sent == await sent_rows(db) == emu.stats.sends
+    assert not [r for r in await rows(db) if r.lease_until and r.lease_until > clock()]
+    await run_until_sent(make_worker(telegram, clock=clock), db, 60)
+    assert_each_once_in_order(emu, 30, 2)
+
+
+async def test_the_worker_survives_its_connections_being_dropped(
+    db, world, emu, telegram, make_worker
+) -> None:
+    members = await link_many(db, world, 20)
+    clock = MovingClock()
+    await queue_rounds(db, members, 3, clock())
+    worker = make_worker(telegram, clock=clock, outbox_concurrency=5)
+    task = asyncio.create_task(worker.run())
+    for sends in (10, 25, 40):
+        await emu.wait_for(sends)
+        await worker.db.engine.dispose()
+    await emu.wait_for(60)
+    await worker.stop()
+    await task
+    assert_each_once_in_order(emu, 20, 3)
+    assert {r.status for r in await rows(db)} == {OutboxStatus.SENT}
+
+
+async def test_the_worker_reconnects_after_a_postgresql_restart(
+    db, world, emu, telegram, make_worker
+) -> None:
+    if db.is_sqlite:
+        pytest.skip("restarting a server is a PostgreSQL matter")
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    from tests.support.databases import POSTGRES_URL, _dsn
+
+    members = await link_many(db, world, 20)
+    clock = MovingClock()
+    await queue_rounds(db, members, 3, clock())
+    worker = make_worker(telegram, clock=clock, outbox_concurrency=5)
+    task = asyncio.create_task(worker.run())
+    name = make_url(db.url).database
+    admin = await asyncpg.connect(_dsn(POSTGRES_URL))
+    try:
+        await emu.wait_for(10)
+        await admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name,
+        )
+        await until(lambda: worker.stats.db_errors >= 3)
+    finally:
+        await admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
+        await admin.close()
+    await until(lambda: has_sent(db, 60), within=20)
+    await worker.stop()
+    await task
+    assert_each_once_in_order(emu, 20, 3)
+
+
+async def test_several_workers_share_the_queue_without_duplicates(
+    db, world, telegram, emu, fast, engine
+) -> None:
+    if db.is_sqlite:
+        pytest.skip("several workers need PostgreSQL (SKIP LOCKED)")
+    emu.limits_enabled = False
+    members = await link_many(db, world, 40)
+    clock = MovingClock()
+    await queue_rounds(db, members, 3, clock())
+    databases = [Database(db.url) for _ in range(3)]
+    settings = fast.model_copy(update={"outbox_concurrency": 8, "outbox_batch_size": 8})
+    workers = [
+        OutboxWorker(own, settings, engine.render_notice, {"telegram": telegram}, clock)
+        for own in databases
+    ]
+    tasks = [asyncio.create_task(worker.run()) for worker in workers]
+    try:
+        await emu.wait_for(120, timeout=30)
+        await until(lambda: has_sent(db, 120))
+    finally:
+        for worker in workers:
+            await worker.stop()
+        await asyncio.gather(*tasks)
+        for own in databases:
+            await own.dispose()
+    assert_each_once_in_order(emu, 40, 3)
+    assert sum(worker.stats.sent for worker in workers) == 120
+    assert all(worker.stats.sent for worker in workers)

@@ -1,7 +1,9 @@
 """Pieces for outbox tests: linked accounts, a clock that moves, a Zalo sender for fallback."""
 
+import asyncio
+import inspect
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
@@ -112,3 +114,15 @@ class PlainTelegramSender:
             if response.status == 400:
                 raise Rejected(body["description"])
             raise Transient(body.get("description", str(response.status)))
+
+
+async def until(
+    condition: Callable[[], bool | Awaitable[bool]], within: float = 10.0, step: float = 0.01
+) -> None:
+    """Wait until `condition()` holds (checked every `step` seconds), or fail after `within`."""
+    for _ in range(int(within / step)):
+        result = condition()
+        if await result if inspect.isawaitable(result) else result:
+            return
+        await asyncio.sleep(step)
+    raise TimeoutError(f"condition not met within {within} s")
