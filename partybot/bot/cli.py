@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from partybot.bot import commands_notify
 from partybot.bot.app import App
 from partybot.bot.cliutil import DbOption, console, run_with_app, settings_for
 from partybot.storage.db import Database
@@ -18,6 +19,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 export_app = typer.Typer(help="Excel exports for the ward office.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(export_app, name="export")
+app.add_typer(commands_notify.outbox_app, name="outbox")
+app.command("run")(commands_notify.run)
 
 
 @db_app.command("upgrade")
