@@ -79,8 +79,9 @@ class Settings(BaseSettings):
     # Sweep schedules overriding the defaults, as JSON: {"approvals.sla": "*/5 * * * *"};
     # "off" stops a sweep. Checked when `partybot run` starts.
     sweep_schedules: dict[str, str] = Field(default_factory=dict)
-    # How often a standby scheduler tries to take over the PostgreSQL advisory lock.
-    scheduler_lock_retry_seconds: float = Field(default=15, gt=0)
+    # How often a standby scheduler (or, without REDIS_URL, a standby worker) tries to take over
+    # its PostgreSQL advisory lock, and how often the holder checks that it still holds it.
+    lock_retry_seconds: float = Field(default=15, gt=0)
     broadcast_max_chars: int = Field(default=1000, ge=50, le=1800)
 
     @field_validator("address_form")

@@ -512,7 +512,13 @@ async def test_several_workers_share_the_queue_without_duplicates(
     clock = MovingClock()
     await queue_rounds(db, members, 3, clock())
     databases = [Database(db.url) for _ in range(3)]
-    settings = fast.model_copy(update={"outbox_concurrency": 8, "outbox_batch_size": 8})
+    settings = fast.model_copy(
+        update={
+            "outbox_concurrency": 8,
+            "outbox_batch_size": 8,
+            "redis_url": "redis://127.0.0.1:6379/0",  # a shared limiter: every worker sends
+        }
+    )
     workers = [
         OutboxWorker(own, settings, engine.render_notice, {"telegram": telegram}, clock)
         for own in databases
@@ -530,3 +536,38 @@ async def test_several_workers_share_the_queue_without_duplicates(
     assert_each_once_in_order(emu, 40, 3)
     assert sum(worker.stats.sent for worker in workers) == 120
     assert all(worker.stats.sent for worker in workers)
+
+
+async def test_without_a_shared_limiter_one_worker_sends_and_another_stands_by(
+    db, world, telegram, emu, fast, engine
+) -> None:
+    if db.is_sqlite:
+        pytest.skip("several workers need PostgreSQL")
+    emu.limits_enabled = False
+    members = await link_many(db, world, 10)
+    clock = MovingClock()
+    await queue_rounds(db, members, 2, clock())
+    other_db = Database(db.url)
+    settings = fast.model_copy(update={"lock_retry_seconds": 0.05})
+    first, second = (
+        OutboxWorker(own, settings, engine.render_notice, {"telegram": telegram}, clock)
+        for own in (db, other_db)
+    )
+    tasks = [asyncio.create_task(first.run())]
+    try:
+        await until(lambda: has_sent(db, 20))
+        tasks.append(asyncio.create_task(second.run()))
+        await asyncio.sleep(0.2)
+        await queue_rounds(db, members, 1, clock())
+        await until(lambda: has_sent(db, 30))
+        assert (first.stats.sent, second.stats.sent) == (30, 0)
+        await first.stop()
+        await tasks[0]
+        await queue_rounds(db, members[:1], 1, clock())
+        await until(lambda: has_sent(db, 31))
+        assert second.stats.sent == 1
+    finally:
+        await first.stop()
+        await second.stop()
+        await asyncio.gather(*tasks)
+        await other_db.dispose()

@@ -129,7 +129,7 @@ async def test_the_sla_sweep_catches_up_on_an_approval_left_overnight(db, settin
 async def test_only_one_scheduler_ticks_and_a_standby_takes_over(db, settings) -> None:
     if db.is_sqlite:
         pytest.skip("the advisory lock is PostgreSQL's")
-    fast = settings.model_copy(update={"scheduler_lock_retry_seconds": 0.05})
+    fast = settings.model_copy(update={"lock_retry_seconds": 0.05})
     calls: list[datetime] = []
     first = SweepScheduler(db, fast, sweeps=counting_sweeps(calls))
     other_db = Database(db.url)
@@ -155,7 +155,7 @@ async def test_only_one_scheduler_ticks_and_a_standby_takes_over(db, settings) -
 async def test_a_scheduler_that_loses_its_lock_connection_takes_it_again(db, settings) -> None:
     if db.is_sqlite:
         pytest.skip("the advisory lock is PostgreSQL's")
-    fast = settings.model_copy(update={"scheduler_lock_retry_seconds": 0.05})
+    fast = settings.model_copy(update={"lock_retry_seconds": 0.05})
     scheduler = SweepScheduler(db, fast, sweeps=counting_sweeps([]))
     await scheduler.start()
     try:

@@ -21,13 +21,12 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partybot.dialogs.engine import Clock, system_clock
 from partybot.services.sweeps import SWEEPS, Sweep
 from partybot.settings import Settings
 from partybot.storage.db import Database
+from partybot.storage.locks import AdvisoryLock
 
 log = logging.getLogger(__name__)
 
@@ -85,69 +84,6 @@ def plan(settings: Settings, sweeps: Mapping[str, Sweep] = SWEEPS) -> list[Plann
     return planned
 
 
-class LeaderLock:
-    """The PostgreSQL session advisory lock that makes one scheduler the ticking one.
-
-    The lock lives as long as the connection holding it, so a scheduler that dies or loses its
-    connection (a database restart) frees it for a standby.
-    """
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self._connection: AsyncConnection | None = None
-
-    @property
-    def held(self) -> bool:
-        return self._connection is not None
-
-    async def acquire(self) -> bool:
-        connection = await self.db.engine.connect()
-        try:
-            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            got = await connection.scalar(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY}
-            )
-        except BaseException:
-            await connection.close()
-            raise
-        if not got:
-            await connection.close()
-            return False
-        self._connection = connection
-        return True
-
-    async def still_held(self) -> bool:
-        """Check the holding connection is alive; a dead one has lost the lock."""
-        if self._connection is None:
-            return False
-        try:
-            await self._connection.scalar(text("SELECT 1"))
-            return True
-        except Exception:
-            log.warning("scheduler: lost the connection holding the lock", exc_info=True)
-            await self._drop()
-            return False
-
-    async def release(self) -> None:
-        if self._connection is None:
-            return
-        try:
-            await self._connection.scalar(
-                text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY}
-            )
-        except Exception:
-            log.warning("scheduler: could not unlock (the connection is gone)", exc_info=True)
-        await self._drop()
-
-    async def _drop(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                await connection.close()
-            except Exception:
-                await connection.invalidate()
-
-
 class SweepScheduler:
     """Runs the sweeps on their schedules while this process is the ticking scheduler."""
 
@@ -167,7 +103,7 @@ class SweepScheduler:
         self.clock = clock
         self.planned = plan(settings, sweeps)
         self.aps = AsyncIOScheduler(timezone=settings.tz)
-        self.lock = LeaderLock(db) if not db.is_sqlite else None
+        self.lock = None if db.is_sqlite else AdvisoryLock(db, LOCK_KEY, "scheduler")
         self.runs: dict[str, int] = {}  # completed runs per sweep, for logs and tests
         self._running = {planned.sweep.name: asyncio.Lock() for planned in self.planned}
         self._leading = asyncio.Event()
@@ -244,9 +180,7 @@ class SweepScheduler:
                 self._leading.clear()
                 log.warning("scheduler: no longer the ticking scheduler")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    self._stopping.wait(), self.settings.scheduler_lock_retry_seconds
-                )
+                await asyncio.wait_for(self._stopping.wait(), self.settings.lock_retry_seconds)
 
     async def _check_lead(self) -> bool:
         if self.lock is None:

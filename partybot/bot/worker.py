@@ -17,6 +17,10 @@ happens next:
 
 Every outcome is written right after the send, in its own transaction; while the database is
 unreachable the outcome is retried until it is written, and no new rows are claimed.
+
+Several workers share a bot's rate limit only through Redis (REDIS_URL). Without it, on
+PostgreSQL, a worker sends only while it holds an advisory lock, so extra workers wait as
+standbys instead of multiplying the rate.
 """
 
 import asyncio
@@ -37,6 +41,7 @@ from partybot.services import outbox, reachability
 from partybot.services.outbox import Claimed
 from partybot.settings import Settings
 from partybot.storage.db import Database
+from partybot.storage.locks import AdvisoryLock
 from partybot.storage.models import ChannelAccount
 
 log = logging.getLogger(__name__)
@@ -48,6 +53,7 @@ T = TypeVar("T")
 DEFER = timedelta(minutes=10)  # a member reachable only on channels this process cannot send on
 PROBE_WAIT = 1.0  # seconds a row waits while another send probes a failing channel
 DB_RETRY_MAX = 30.0  # seconds between attempts to reach a database that is down
+SENDER_LOCK_KEY = 0x7061727470  # held by the one sending worker when there is no shared limiter
 
 
 @dataclass
@@ -112,6 +118,9 @@ class OutboxWorker:
             for name in self.senders
         }
         self.stats = WorkerStats()
+        shared = bool(settings.redis_url) or db.is_sqlite
+        self.lock = None if shared else AdvisoryLock(db, SENDER_LOCK_KEY, "outbox sender")
+        self._lock_checked = 0.0
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
@@ -127,12 +136,16 @@ class OutboxWorker:
         self._stopping.clear()
         try:
             while not self._stopping.is_set():
-                if self._room() <= 0:
+                if not await self._may_send():
+                    await self._idle(self.settings.lock_retry_seconds)
+                elif self._room() <= 0:
                     await self._idle(self.settings.outbox_poll_seconds)
                 elif not await self._claim_more():
                     await self._idle(self._idle_seconds())
             if self._tasks:
                 await asyncio.wait(self._tasks)
+            if self.lock is not None:
+                await self.lock.release()
         except asyncio.CancelledError:
             for task in self._tasks:
                 task.cancel()
@@ -153,6 +166,29 @@ class OutboxWorker:
                 if not self._tasks:
                     return handled
                 await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
+
+    async def _may_send(self) -> bool:
+        """Without a shared limiter, only the worker holding the sender lock sends."""
+        lock = self.lock
+        if lock is None:
+            return True
+        if lock.held:
+            if time.monotonic() - self._lock_checked < self.settings.lock_retry_seconds:
+                return True
+            self._lock_checked = time.monotonic()
+            if await lock.still_held():
+                return True
+            log.warning("outbox: lost the sender lock; standing by")
+        try:
+            got = await lock.acquire()
+        except Exception:
+            self.stats.db_errors += 1
+            log.warning("outbox: cannot reach the database for the sender lock", exc_info=True)
+            return False
+        if got:
+            self._lock_checked = time.monotonic()
+            log.info("outbox: this worker sends (no REDIS_URL: one sending worker at a time)")
+        return got
 
     def _room(self) -> int:
         return self.settings.outbox_concurrency - len(self._tasks)

@@ -15,7 +15,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -50,21 +61,20 @@ class Claimed:
     attempts: int
 
 
-def _held(row: type[OutboxMessage], quiet: bool) -> ColumnElement[bool] | None:
-    return (row.urgency == Urgency.REMINDER) if quiet else None
+def _not_held(urgency: Any, quiet: bool) -> ColumnElement[bool]:
+    """During quiet hours a reminder is held back; otherwise nothing is."""
+    return urgency != Urgency.REMINDER if quiet else true()
 
 
 def _head_of_queue(now: datetime, quiet: bool) -> ColumnElement[bool]:
     """No earlier row of the same member is in flight, retrying or due (quiet reminders aside)."""
     earlier = aliased(OutboxMessage)
     started_or_due = or_(earlier.available_at <= now, earlier.lease_until.is_not(None))
-    held = _held(earlier, quiet)  # type: ignore[arg-type]
-    blocking = started_or_due if held is None else and_(not_(held), started_or_due)
     return ~exists().where(
         earlier.member_id == OutboxMessage.member_id,
         earlier.id < OutboxMessage.id,
         earlier.status == OutboxStatus.PENDING,
-        or_(earlier.lease_until > now, blocking),
+        or_(earlier.lease_until > now, and_(_not_held(earlier.urgency, quiet), started_or_due)),
     )
 
 
@@ -76,11 +86,9 @@ async def claim(
         OutboxMessage.status == OutboxStatus.PENDING,
         OutboxMessage.available_at <= now,
         or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until <= now),
+        _not_held(OutboxMessage.urgency, quiet),
         _head_of_queue(now, quiet),
     ]
-    held = _held(OutboxMessage, quiet)
-    if held is not None:
-        conditions.append(not_(held))
     query = (
         select(OutboxMessage.id)
         .where(*conditions)
