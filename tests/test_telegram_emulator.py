@@ -37,7 +37,8 @@ from aiogram.types import (
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from tests.emulators.telegram import TelegramEmulator, _tiny_png
+from tests.emulators.telegram import TelegramEmulator, tiny_png
+from tests.emulators.telegram_rules import parse_html
 
 
 @pytest.fixture
@@ -178,7 +179,7 @@ async def test_user_update_shapes_parse_in_aiogram(emu: TelegramEmulator, bot: B
 
     lan = emu.user(1002, "Lan")
     cell = emu.group(-100200, "Chi bộ 7")
-    png = _tiny_png()
+    png = tiny_png()
     async with polling(dp, bot, emu):
         first = await lan.send_text("nop dang phi")
         await lan.send_sticker()
@@ -346,9 +347,23 @@ async def test_send_validation_like_telegram(emu: TelegramEmulator, bot: Bot) ->
     assert len(emu.messages_to(chat)) == 3
 
 
+def test_html_parse_mode_entities() -> None:
+    text, entities = parse_html(
+        '<b>Đảng <i>phí</i></b> <a href="https://dang.vn">link</a> &#7843;'
+        '<pre><code class="language-py">x</code></pre>'
+    )
+    assert text == "Đảng phí link ảx"
+    assert entities == [
+        {"type": "bold", "offset": 0, "length": 8},
+        {"type": "italic", "offset": 5, "length": 3},
+        {"type": "text_link", "url": "https://dang.vn", "offset": 9, "length": 4},
+        {"type": "pre", "language": "py", "offset": 15, "length": 1},
+    ]
+
+
 async def test_photo_and_document_uploads(emu: TelegramEmulator, bot: Bot) -> None:
     chat = emu.user(1009).id
-    png = _tiny_png()
+    png = tiny_png()
     upload = BufferedInputFile(png, "qr.png")
     photo = await bot.send_photo(chat, upload, caption="<b>QR</b>", parse_mode="HTML")
     await bot.send_document(chat, BufferedInputFile(b"%PDF-1.7 ...", "bien-lai.pdf"))

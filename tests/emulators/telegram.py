@@ -14,7 +14,6 @@ import asyncio
 import io
 import itertools
 import json
-import math
 import mimetypes
 import re
 import time
@@ -30,63 +29,41 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 from PIL import Image
 
+from tests.emulators.telegram_rules import (
+    CAPTION_LIMIT,
+    CHAT_ACTIONS,
+    TEXT_LIMIT,
+    ApiError,
+    bad,
+    check_reply_markup,
+    coerce,
+    failure,
+    format_text,
+    int_param,
+    labels,
+)
+from tests.emulators.telegram_users import SimChat, SimUser, tiny_png
+
+__all__ = [
+    "DEFAULT_TOKEN",
+    "ApiError",
+    "BotMessage",
+    "Call",
+    "CallbackAnswer",
+    "SimChat",
+    "SimUser",
+    "Stats",
+    "StoredFile",
+    "TelegramEmulator",
+    "UploadedFile",
+    "WebhookAttempt",
+    "tiny_png",
+]
+
 DEFAULT_TOKEN = "123456789:TEST-emulator-token"
 
-TEXT_LIMIT = 4096
-CAPTION_LIMIT = 1024
-CALLBACK_DATA_LIMIT = 64
-_MAX_BUTTONS = 100
 _MAX_UPLOAD = 50 * 1024 * 1024
 
-# Methods that deliver a message, and so count against the flood limits.
-SEND_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument"})
-
-# aiogram sends every form field as a string; Telegram types them by name.
-_INT_FIELDS = frozenset(
-    {
-        "chat_id", "message_id", "offset", "limit", "timeout", "max_connections", "cache_time",
-        "reply_to_message_id", "message_thread_id", "user_id",
-    }
-)  # fmt: skip
-_BOOL_FIELDS = frozenset(
-    {
-        "drop_pending_updates", "show_alert", "disable_notification", "protect_content",
-        "allow_sending_without_reply", "has_spoiler", "allow_paid_broadcast",
-        "disable_content_type_detection", "disable_web_page_preview",
-    }
-)  # fmt: skip
-_JSON_FIELDS = frozenset(
-    {
-        "reply_markup", "allowed_updates", "entities", "caption_entities", "commands", "scope",
-        "link_preview_options", "reply_parameters",
-    }
-)  # fmt: skip
-
-_CHAT_ACTIONS = frozenset(
-    {
-        "typing", "upload_photo", "record_video", "upload_video", "record_voice",
-        "upload_voice", "upload_document", "choose_sticker", "find_location",
-        "record_video_note", "upload_video_note",
-    }
-)  # fmt: skip
-_INLINE_ACTIONS = frozenset(
-    {
-        "url", "callback_data", "web_app", "login_url", "switch_inline_query",
-        "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
-        "callback_game", "pay",
-    }
-)  # fmt: skip
-_STATUS_DESCRIPTIONS = {
-    400: "Bad Request: injected failure",
-    401: "Unauthorized",
-    403: "Forbidden: injected failure",
-    404: "Not Found",
-    409: "Conflict: injected failure",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-}
 _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
@@ -99,272 +76,6 @@ _POLL_CONFLICT = (
     "Conflict: terminated by other getUpdates request; "
     "make sure that only one bot instance is running"
 )
-
-
-class ApiError(Exception):
-    """A Bot API failure; the HTTP status doubles as ``error_code``, as with Telegram."""
-
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.retry_after = retry_after
-
-    def payload(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "ok": False,
-            "error_code": self.status,
-            "description": self.description,
-        }
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
-        return body
-
-
-def _bad(description: str) -> ApiError:
-    return ApiError(400, f"Bad Request: {description}")
-
-
-def _failure(
-    status: int, retry_after: float | None = None, description: str | None = None
-) -> ApiError:
-    if status == 429:
-        seconds = max(1, math.ceil(retry_after or 1))
-        return ApiError(429, description or f"Too Many Requests: retry after {seconds}", seconds)
-    return ApiError(status, description or _STATUS_DESCRIPTIONS.get(status, f"Error {status}"))
-
-
-# --- HTML parse mode -------------------------------------------------------------------------
-
-_TAG_ENTITIES = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "tg-spoiler": "spoiler", "span": "spoiler", "a": "text_link", "code": "code", "pre": "pre",
-    "blockquote": "blockquote", "tg-emoji": "custom_emoji",
-}  # fmt: skip
-_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
-_ENTITY_RE = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]+);")
-_START_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)?")
-_ATTR_RE = re.compile(r"\s+([a-zA-Z][a-zA-Z0-9-]*)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>\"']+))?")
-_TAG_CLOSE_RE = re.compile(r"\s*>")
-_END_RE = re.compile(r"</([a-zA-Z][a-zA-Z0-9-]*)\s*>")
-
-
-def utf16_len(text: str) -> int:
-    """Length in UTF-16 code units, the unit of Telegram's entity offsets."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-@dataclass
-class _OpenTag:
-    name: str
-    entity: dict[str, Any] | None
-    start: int
-
-
-def _decode_entity(name: str) -> str | None:
-    if not name.startswith("#"):
-        return _NAMED_ENTITIES.get(name)
-    code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
-    if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
-        return chr(code)
-    return None
-
-
-def _entity_error(message: str) -> ApiError:
-    return _bad(f"can't parse entities: {message}")
-
-
-def _open_tag(source: str, index: int, stack: list[_OpenTag], pos: int) -> tuple[_OpenTag, int]:
-    """Parse the start tag at ``index``; Telegram refuses tags it does not know."""
-
-    def offset() -> int:
-        return len(source[:index].encode())
-
-    match = _START_RE.match(source, index)
-    assert match is not None  # the caller saw "<"
-    name = (match.group(1) or "").lower()
-    if name not in _TAG_ENTITIES:
-        raise _entity_error(f'unsupported start tag "{name}" at byte offset {offset()}')
-    attrs: dict[str, str] = {}
-    end = match.end()
-    while attr := _ATTR_RE.match(source, end):
-        attrs[attr.group(1).lower()] = (attr.group(2) or "").strip("\"'")
-        end = attr.end()
-    close = _TAG_CLOSE_RE.match(source, end)
-    if close is None:
-        raise _entity_error(f"unclosed start tag at byte offset {offset()}")
-    entity: dict[str, Any] | None = {"type": _TAG_ENTITIES[name]}
-    if name == "span" and attrs.get("class") != "tg-spoiler":
-        raise _entity_error(f'tag "span" must have class "tg-spoiler" at byte offset {offset()}')
-    if name == "a":
-        entity = {"type": "text_link", "url": attrs["href"]} if attrs.get("href") else None
-    elif name == "tg-emoji":
-        if "emoji-id" not in attrs:
-            raise _entity_error(
-                f'tag "tg-emoji" must have attribute "emoji-id" at byte offset {offset()}'
-            )
-        entity["custom_emoji_id"] = attrs["emoji-id"]
-    elif name == "blockquote" and "expandable" in attrs:
-        entity["type"] = "expandable_blockquote"
-    elif name == "code" and stack and stack[-1].name == "pre" and stack[-1].start == pos:
-        language = attrs.get("class", "")
-        if language.startswith("language-") and stack[-1].entity is not None:
-            stack[-1].entity["language"] = language.removeprefix("language-")
-            entity = None
-    return _OpenTag(name, entity, pos), close.end()
-
-
-def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
-    """Telegram's HTML parse mode: the plain text and its entities, or Telegram's 400."""
-    out: list[str] = []
-    pos = 0
-    stack: list[_OpenTag] = []
-    entities: list[dict[str, Any]] = []
-    index = 0
-    while index < len(source):
-        char = source[index]
-        if char == "<" and source.startswith("</", index):
-            match = _END_RE.match(source, index)
-            offset = len(source[:index].encode())
-            if match is None:
-                raise _entity_error(f"unclosed end tag at byte offset {offset}")
-            name = match.group(1).lower()
-            if not stack:
-                raise _entity_error(f"unexpected end tag at byte offset {offset}")
-            tag = stack.pop()
-            if tag.name != name:
-                raise _entity_error(
-                    f'unmatched end tag at byte offset {offset}, expected "</{tag.name}>", '
-                    f'found "</{name}>"'
-                )
-            if tag.entity is not None and pos > tag.start:
-                entities.append({**tag.entity, "offset": tag.start, "length": pos - tag.start})
-            index = match.end()
-            continue
-        if char == "<":
-            tag, index = _open_tag(source, index, stack, pos)
-            stack.append(tag)
-            continue
-        piece = char
-        index += 1
-        if char == "&" and (match := _ENTITY_RE.match(source, index - 1)):
-            decoded = _decode_entity(match.group(1))
-            if decoded is not None:
-                piece, index = decoded, match.end()
-        out.append(piece)
-        pos += utf16_len(piece)
-    if stack:
-        raise _entity_error(f'can\'t find end tag corresponding to start tag "{stack[-1].name}"')
-    return "".join(out), entities
-
-
-def _strip(text: str, entities: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
-    """Telegram trims surrounding whitespace and clips the entities to what remains."""
-    stripped = text.strip()
-    lead = utf16_len(text[: len(text) - len(text.lstrip())])
-    total = utf16_len(stripped)
-    kept = []
-    for entity in entities:
-        start = max(entity["offset"] - lead, 0)
-        end = min(entity["offset"] + entity["length"] - lead, total)
-        if end > start:
-            kept.append({**entity, "offset": start, "length": end - start})
-    kept.sort(key=lambda e: (e["offset"], -e["length"]))
-    return stripped, kept
-
-
-def format_text(
-    text: Any, parse_mode: Any, entities: Any, *, limit: int, empty_error: str, long_error: str
-) -> tuple[str, list[dict[str, Any]]]:
-    """Text as the user will see it, validated like Telegram validates text and captions."""
-    if not isinstance(text, str):
-        raise _bad(empty_error)
-    if parse_mode is None or parse_mode == "":
-        plain, found = text, list(entities or [])
-    elif str(parse_mode).lower() == "html":
-        plain, found = parse_html(text)
-    elif str(parse_mode).lower() in {"markdown", "markdownv2"}:
-        plain, found = text, []  # accepted verbatim: partybot speaks HTML only
-    else:
-        raise _bad(f"unsupported parse_mode {parse_mode}")
-    plain, found = _strip(plain, found)
-    if not plain:
-        raise _bad(empty_error)
-    if len(plain) > limit:
-        raise _bad(long_error)
-    return plain, found
-
-
-# --- reply markup ----------------------------------------------------------------------------
-
-
-def _rows(rows: Any, name: str) -> list[list[Any]]:
-    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise _bad(f'field "{name}" must be an Array of Arrays')
-    if sum(len(row) for row in rows) > _MAX_BUTTONS:
-        raise _bad("reply markup is too long")
-    return rows
-
-
-def _check_inline_keyboard(rows: Any) -> None:
-    for row in _rows(rows, "inline_keyboard"):
-        for button in row:
-            if not isinstance(button, dict) or not button.get("text"):
-                raise _bad(
-                    'can\'t parse inline keyboard button: Field "text" must be of type String'
-                )
-            actions = _INLINE_ACTIONS & button.keys()
-            if not actions:
-                raise _bad(
-                    "can't parse inline keyboard button: "
-                    "Text buttons are unallowed in the inline keyboard"
-                )
-            data = button.get("callback_data")
-            if "callback_data" in actions and not (
-                isinstance(data, str) and 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT
-            ):
-                raise _bad("BUTTON_DATA_INVALID")
-            if "url" in actions and not re.match(r"(https?|tg)://\S+$", str(button["url"])):
-                raise _bad("BUTTON_URL_INVALID")
-
-
-def _check_reply_keyboard(markup: dict[str, Any], chat_type: str) -> None:
-    rows = _rows(markup["keyboard"], "keyboard")
-    if not any(rows):
-        raise _bad("keyboard must be non-empty")
-    for row in rows:
-        for button in row:
-            label = button.get("text") if isinstance(button, dict) else button
-            if not isinstance(label, str) or not label:
-                raise _bad('can\'t parse keyboard button: Field "text" must be of type String')
-            asks_contact = isinstance(button, dict) and button.get("request_contact")
-            if asks_contact and chat_type != "private":
-                raise _bad("phone number can be requested in private chats only")
-    placeholder = markup.get("input_field_placeholder")
-    if placeholder is not None and not (
-        isinstance(placeholder, str) and 1 <= len(placeholder) <= 64
-    ):
-        raise _bad("input_field_placeholder must be 1-64 characters")
-
-
-def check_reply_markup(markup: Any, chat_type: str) -> None:
-    """Refuse a reply_markup that Telegram would refuse."""
-    if not isinstance(markup, dict):
-        raise _bad("can't parse reply keyboard markup JSON object")
-    if "inline_keyboard" in markup:
-        _check_inline_keyboard(markup["inline_keyboard"])
-    elif "keyboard" in markup:
-        _check_reply_keyboard(markup, chat_type)
-    elif markup.get("remove_keyboard") is not True and markup.get("force_reply") is not True:
-        raise _bad("can't parse reply keyboard markup JSON object")
-
-
-def _labels(markup: dict[str, Any] | None) -> list[list[str]]:
-    if not markup:
-        return []
-    rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
-    return [[b["text"] if isinstance(b, dict) else b for b in row] for row in rows]
 
 
 # --- records tests inspect -------------------------------------------------------------------
@@ -441,7 +152,7 @@ class BotMessage:
     @property
     def buttons(self) -> list[list[str]]:
         """Button labels by row, of the inline or reply keyboard attached to this message."""
-        return _labels(self.reply_markup)
+        return labels(self.reply_markup)
 
     def callback_data(self, label: str) -> str:
         """The callback_data of the inline button labelled ``label``."""
@@ -521,7 +232,9 @@ class _Webhook:
 class _Limits:
     """Telegram's flood limits as enforced here, plus the global rate actually observed."""
 
-    def __init__(self, enabled: bool, global_limit: int, per_chat_rate: float, per_chat_burst: int):
+    def __init__(
+        self, enabled: bool, global_limit: int, per_chat_rate: float, per_chat_burst: int
+    ) -> None:
         self.enabled = enabled
         self.global_limit = global_limit
         self.per_chat_rate = per_chat_rate
@@ -563,23 +276,6 @@ class _Limits:
 # --- request parsing -------------------------------------------------------------------------
 
 
-def _coerce(params: dict[str, Any]) -> dict[str, Any]:
-    """Type string form fields the way Telegram does, by field name."""
-    typed: dict[str, Any] = {}
-    for key, value in params.items():
-        if isinstance(value, str) and key in _JSON_FIELDS:
-            try:
-                value = json.loads(value)
-            except ValueError as exc:
-                raise _bad(f"can't parse {key} JSON object") from exc
-        elif isinstance(value, str) and key in _INT_FIELDS:
-            value = int(value) if re.fullmatch(r"-?\d+", value.strip()) else value
-        elif isinstance(value, str) and key in _BOOL_FIELDS:
-            value = value.lower() in {"true", "1"}
-        typed[key] = value
-    return typed
-
-
 async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, UploadedFile]]:
     params: dict[str, Any] = dict(request.query)
     files: dict[str, UploadedFile] = {}
@@ -588,9 +284,9 @@ async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, 
             try:
                 body = await request.json()
             except ValueError as exc:
-                raise _bad("can't parse JSON request body") from exc
+                raise bad("can't parse JSON request body") from exc
             if not isinstance(body, dict):
-                raise _bad("request body must be a JSON object")
+                raise bad("request body must be a JSON object")
             params.update(body)
         else:
             for key, value in (await request.post()).items():
@@ -600,7 +296,7 @@ async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, 
                     )
                 else:
                     params[key] = value
-    return _coerce(params), files
+    return coerce(params), files
 
 
 async def _read_webhook_reply(
@@ -617,7 +313,7 @@ async def _read_webhook_reply(
     if not isinstance(method, str):
         return None
     try:
-        return method, _coerce(params), files
+        return method, coerce(params), files
     except ApiError:
         return None
 
@@ -642,232 +338,6 @@ async def _collect_reply(
         body = json.loads(raw) if raw.strip() else {}
         if isinstance(body, dict):
             params.update(body)
-
-
-def _int_param(params: dict[str, Any], name: str, default: int) -> int:
-    value = params.get(name)
-    if value is None or value == "":
-        return default
-    if not isinstance(value, int):
-        raise _bad(f"invalid {name} specified")
-    return value
-
-
-def _tiny_png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-class _Sender:
-    """Default for share_contact's user_id: the user who shares."""
-
-
-SENDER = _Sender()
-
-
-@dataclass(frozen=True)
-class SimChat:
-    """A group chat the simulated users can write in."""
-
-    id: int
-    title: str
-
-    @property
-    def api(self) -> dict[str, Any]:
-        return {"id": self.id, "type": "group", "title": self.title}
-
-
-class SimUser:
-    """A Telegram user played by the test. Each action queues one Update and returns it."""
-
-    def __init__(
-        self,
-        emu: TelegramEmulator,
-        user_id: int,
-        first_name: str,
-        last_name: str | None,
-        username: str | None,
-        phone_number: str | None,
-        language_code: str,
-    ) -> None:
-        self._emu = emu
-        self.id = user_id
-        self.first_name = first_name
-        self.last_name = last_name
-        self.username = username
-        self.phone_number = phone_number
-        self.language_code = language_code
-
-    @property
-    def api(self) -> dict[str, Any]:
-        user: dict[str, Any] = {
-            "id": self.id,
-            "is_bot": False,
-            "first_name": self.first_name,
-            "language_code": self.language_code,
-        }
-        if self.last_name:
-            user["last_name"] = self.last_name
-        if self.username:
-            user["username"] = self.username
-        return user
-
-    @property
-    def chat(self) -> dict[str, Any]:
-        """The private chat between this user and the bot."""
-        chat: dict[str, Any] = {"id": self.id, "type": "private", "first_name": self.first_name}
-        if self.last_name:
-            chat["last_name"] = self.last_name
-        if self.username:
-            chat["username"] = self.username
-        return chat
-
-    async def send_text(self, text: str, *, chat: SimChat | None = None) -> dict[str, Any]:
-        return await self._emu._user_message(self, chat, {"text": text})
-
-    async def send_command(
-        self, command: str, args: str | None = None, *, chat: SimChat | None = None
-    ) -> dict[str, Any]:
-        """``/start`` or ``/start PAYLOAD`` (a deep link), with the bot_command entity."""
-        text = command if args is None else f"{command} {args}"
-        entity = {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
-        return await self._emu._user_message(self, chat, {"text": text, "entities": [entity]})
-
-    async def share_contact(
-        self,
-        phone_number: str,
-        *,
-        user_id: int | _Sender | None = SENDER,
-        first_name: str | None = None,
-        last_name: str | None = None,
-        chat: SimChat | None = None,
-    ) -> dict[str, Any]:
-        """A contact message; ``user_id=None`` omits it (a contact typed in by hand),
-        another id makes it someone else's contact."""
-        contact: dict[str, Any] = {
-            "phone_number": phone_number,
-            "first_name": first_name or self.first_name,
-        }
-        if last_name:
-            contact["last_name"] = last_name
-        if isinstance(user_id, _Sender):
-            contact["user_id"] = self.id
-        elif user_id is not None:
-            contact["user_id"] = user_id
-        return await self._emu._user_message(self, chat, {"contact": contact})
-
-    async def press(
-        self,
-        callback_data: str,
-        *,
-        message_id: int | None = None,
-        chat: SimChat | None = None,
-        strict: bool = True,
-    ) -> dict[str, Any]:
-        """Press an inline button. By default the newest bot message in the chat that has a
-        button with this data; ``strict=False`` forges data no button carries."""
-        chat_id = chat.id if chat else self.id
-        message = self._emu._button_message(chat_id, callback_data, message_id, strict)
-        query_id = str(next(self._emu._query_ids))
-        query = {
-            "id": query_id,
-            "from": self.api,
-            "message": self._emu._message_api(message),
-            "chat_instance": str(chat_id),
-            "data": callback_data,
-        }
-        self._emu._callback_queries[query_id] = query
-        return await self._emu.push_update({"callback_query": query})
-
-    async def tap(self, label: str, *, chat: SimChat | None = None) -> dict[str, Any]:
-        """Tap a button of the reply keyboard on screen: its text, or the user's own contact
-        when the button requests it."""
-        chat_id = chat.id if chat else self.id
-        for row in self._emu._reply_keyboard(chat_id):
-            for button in row:
-                text = button.get("text") if isinstance(button, dict) else button
-                if text != label:
-                    continue
-                if isinstance(button, dict) and button.get("request_contact"):
-                    if self.phone_number is None:
-                        raise ValueError(f"user {self.id} has no phone_number to share")
-                    return await self.share_contact(self.phone_number, chat=chat)
-                return await self.send_text(label, chat=chat)
-        raise ValueError(f"no reply keyboard button {label!r} in chat {chat_id}")
-
-    async def send_sticker(
-        self, *, emoji: str = "👍", chat: SimChat | None = None
-    ) -> dict[str, Any]:
-        stored = self._emu._store_file(b"RIFF-sticker", "sticker.webp", "image/webp", "stickers")
-        sticker = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "emoji": emoji,
-        }
-        return await self._emu._user_message(self, chat, {"sticker": sticker})
-
-    async def send_photo(
-        self,
-        content: bytes | None = None,
-        *,
-        caption: str | None = None,
-        chat: SimChat | None = None,
-    ) -> dict[str, Any]:
-        data = content if content is not None else _tiny_png()
-        stored = self._emu._store_file(data, "photo.png", "image/png", "photos")
-        with Image.open(io.BytesIO(data)) as image:
-            stored.width, stored.height = image.size
-        payload: dict[str, Any] = {"photo": [self._emu._photo_size(stored)]}
-        if caption is not None:
-            payload["caption"] = caption
-        return await self._emu._user_message(self, chat, payload)
-
-    async def send_voice(
-        self, content: bytes = b"OggS-voice", *, duration: int = 3, chat: SimChat | None = None
-    ) -> dict[str, Any]:
-        stored = self._emu._store_file(content, "voice.ogg", "audio/ogg", "voice")
-        voice = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "duration": duration,
-            "mime_type": "audio/ogg",
-            "file_size": len(content),
-        }
-        return await self._emu._user_message(self, chat, {"voice": voice})
-
-    async def edit_text(
-        self, message_id: int, new_text: str, *, chat: SimChat | None = None
-    ) -> dict[str, Any]:
-        """Edit one of this user's earlier text messages (an ``edited_message`` update)."""
-        chat_id = chat.id if chat else self.id
-        message = self._emu._user_messages.get((chat_id, message_id))
-        if message is None or message["from"]["id"] != self.id or "text" not in message:
-            raise ValueError(f"user {self.id} has no text message {message_id} in chat {chat_id}")
-        message.update(text=new_text, edit_date=int(time.time()))
-        message.pop("entities", None)
-        return await self._emu.push_update({"edited_message": dict(message)})
-
-    async def forward_text(
-        self,
-        text: str,
-        *,
-        origin: SimUser | None = None,
-        sender_name: str = "Người dùng ẩn",
-        chat: SimChat | None = None,
-    ) -> dict[str, Any]:
-        """Forward someone's text: from ``origin`` if given, else from a hidden user."""
-        forward: dict[str, Any] = {"date": int(time.time()) - 60}
-        if origin is not None:
-            forward.update(type="user", sender_user=origin.api)
-        else:
-            forward.update(type="hidden_user", sender_user_name=sender_name)
-        return await self._emu._user_message(self, chat, {"text": text, "forward_origin": forward})
 
 
 Handler = Callable[[dict[str, Any], dict[str, UploadedFile]], Awaitable[Any]]
@@ -1241,7 +711,7 @@ class TelegramEmulator:
         if token != self.token:
             raise ApiError(401, "Unauthorized")
         if self._outage is not None:
-            raise _failure(self._outage)
+            raise failure(self._outage)
         if error is not None:
             raise error
         handler = self._methods.get(call.method.lower())
@@ -1250,7 +720,7 @@ class TelegramEmulator:
         for fault in self._faults:
             if fault.remaining > 0 and fault.method in {"*", call.method.lower()}:
                 fault.remaining -= 1
-                raise _failure(fault.status, fault.retry_after, fault.description)
+                raise failure(fault.status, fault.retry_after, fault.description)
         return await handler(call.params, call.files)
 
     # --- updates: polling --------------------------------------------------------------------
@@ -1261,9 +731,9 @@ class TelegramEmulator:
     async def _get_updates(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
         if self._webhook is not None:
             raise ApiError(409, _WEBHOOK_CONFLICT)
-        offset = _int_param(params, "offset", 0)
-        limit = min(max(_int_param(params, "limit", 100), 1), 100)
-        timeout = max(_int_param(params, "timeout", 0), 0)
+        offset = int_param(params, "offset", 0)
+        limit = min(max(int_param(params, "limit", 100), 1), 100)
+        timeout = max(int_param(params, "timeout", 0), 0)
         if "allowed_updates" in params:
             self._allowed_updates = list(params["allowed_updates"] or []) or None
         self._poll_generation += 1
@@ -1307,13 +777,13 @@ class TelegramEmulator:
         if not url:
             return await self._delete_webhook(params, files)
         if not re.match(r"https?://\S+$", url):
-            raise _bad("bad webhook: invalid webhook URL specified")
+            raise bad("bad webhook: invalid webhook URL specified")
         secret = params.get("secret_token")
         if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
-            raise _bad("secret token contains unallowed characters")
-        max_connections = _int_param(params, "max_connections", 40)
+            raise bad("secret token contains unallowed characters")
+        max_connections = int_param(params, "max_connections", 40)
         if not 1 <= max_connections <= 100:
-            raise _bad("bad webhook: max_connections must be 1-100")
+            raise bad("bad webhook: max_connections must be 1-100")
         if params.get("drop_pending_updates"):
             self._pending.clear()
         if "allowed_updates" in params:
@@ -1416,15 +886,15 @@ class TelegramEmulator:
     def _chat_for(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = params.get("chat_id")
         if chat_id is None or chat_id == "":
-            raise _bad("chat_id is empty")
+            raise bad("chat_id is empty")
         if isinstance(chat_id, str):
             name = chat_id.removeprefix("@")
             for chat in self._chats.values():
                 if chat.get("username") == name:
                     return chat
-            raise _bad("chat not found")
+            raise bad("chat not found")
         if not isinstance(chat_id, int) or isinstance(chat_id, bool):
-            raise _bad("chat not found")
+            raise bad("chat not found")
         if chat_id not in self._chats:
             self._chats[chat_id] = (
                 {"id": chat_id, "type": "private", "first_name": f"User {chat_id}"}
@@ -1447,7 +917,7 @@ class TelegramEmulator:
         wait = self._limits.retry_after(chat["id"], now)
         if wait is not None:
             self._throttled += 1
-            raise _failure(429, wait)
+            raise failure(429, wait)
         self._limits.record(chat["id"], now)
         self._delivered += 1
 
@@ -1565,10 +1035,10 @@ class TelegramEmulator:
         if isinstance(value, str) and value.startswith("attach://"):
             upload = files.get(value.removeprefix("attach://"))
             if upload is None:
-                raise _bad(f"can't find attached file for {name}")
+                raise bad(f"can't find attached file for {name}")
         if upload is not None:
             if not upload.content:
-                raise _bad("file must be non-empty")
+                raise bad("file must be non-empty")
             # Telegram sniffs the type; aiogram labels every upload application/octet-stream.
             mime_type = mimetypes.guess_type(upload.filename)[0] or upload.content_type
             stored = self._new_file(upload.content, upload.filename, mime_type, f"{name}s")
@@ -1577,7 +1047,7 @@ class TelegramEmulator:
                     with Image.open(io.BytesIO(upload.content)) as image:
                         stored.width, stored.height = image.size
                 except (OSError, ValueError, Image.DecompressionBombError) as exc:
-                    raise _bad("IMAGE_PROCESS_FAILED") from exc
+                    raise bad("IMAGE_PROCESS_FAILED") from exc
             return stored
         if isinstance(value, str) and re.match(r"https?://\S+$", value):
             stored = self._new_file(None, None, None, f"{name}s")
@@ -1586,8 +1056,8 @@ class TelegramEmulator:
         if isinstance(value, str) and value:
             if value in self._files:
                 return self._files[value]
-            raise _bad("wrong file identifier/HTTP URL specified")
-        raise _bad(f"there is no {name} in the request")
+            raise bad("wrong file identifier/HTTP URL specified")
+        raise bad(f"there is no {name} in the request")
 
     async def _send_message(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
         chat = self._chat_for(params)
@@ -1632,10 +1102,10 @@ class TelegramEmulator:
     ) -> Any:
         query = self._callback_queries.pop(str(params.get("callback_query_id") or ""), None)
         if query is None:
-            raise _bad("query is too old and response timeout expired or query ID is invalid")
+            raise bad("query is too old and response timeout expired or query ID is invalid")
         text = params.get("text")
         if text is not None and len(str(text)) > 200:
-            raise _bad("MESSAGE_TOO_LONG")
+            raise bad("MESSAGE_TOO_LONG")
         self.callback_answers.append(
             CallbackAnswer(
                 query_id=query["id"],
@@ -1649,18 +1119,18 @@ class TelegramEmulator:
 
     def _editable(self, params: dict[str, Any]) -> tuple[dict[str, Any], BotMessage]:
         if params.get("inline_message_id"):
-            raise _bad("message to edit not found")
+            raise bad("message to edit not found")
         chat = self._chat_for(params)
         for message in self.messages_to(chat["id"]):
             if message.message_id == params.get("message_id"):
                 self._check_reachable(chat)
                 return chat, message
-        raise _bad("message to edit not found")
+        raise bad("message to edit not found")
 
     def _edit_markup(self, params: dict[str, Any], chat: dict[str, Any]) -> dict[str, Any] | None:
         markup = self._markup(params, chat)
         if markup is not None and "inline_keyboard" not in markup:
-            raise _bad("inline keyboard expected")
+            raise bad("inline keyboard expected")
         return markup
 
     async def _edit_message_text(
@@ -1668,7 +1138,7 @@ class TelegramEmulator:
     ) -> Any:
         chat, message = self._editable(params)
         if message.kind != "text":
-            raise _bad("there is no text in the message to edit")
+            raise bad("there is no text in the message to edit")
         text, entities = format_text(
             params.get("text"),
             params.get("parse_mode"),
@@ -1679,7 +1149,7 @@ class TelegramEmulator:
         )
         markup = self._edit_markup(params, chat)
         if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
-            raise _bad(_NOT_MODIFIED)
+            raise bad(_NOT_MODIFIED)
         message.text, message.entities, message.reply_markup = text, entities, markup
         message.edit_date = int(time.time())
         return self._message_api(message)
@@ -1690,7 +1160,7 @@ class TelegramEmulator:
         chat, message = self._editable(params)
         markup = self._edit_markup(params, chat)
         if markup == message.reply_markup:
-            raise _bad(_NOT_MODIFIED)
+            raise bad(_NOT_MODIFIED)
         message.reply_markup = markup
         message.edit_date = int(time.time())
         return self._message_api(message)
@@ -1704,36 +1174,36 @@ class TelegramEmulator:
                 return True
         if self._user_messages.pop((chat["id"], message_id), None) is not None:
             return True
-        raise _bad("message to delete not found")
+        raise bad("message to delete not found")
 
     async def _send_chat_action(
         self, params: dict[str, Any], files: dict[str, UploadedFile]
     ) -> Any:
         chat = self._chat_for(params)
-        if params.get("action") not in _CHAT_ACTIONS:
-            raise _bad("wrong parameter action in request")
+        if params.get("action") not in CHAT_ACTIONS:
+            raise bad("wrong parameter action in request")
         self._check_reachable(chat)
         return True
 
     async def _set_my_commands(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
         commands = params.get("commands")
         if not isinstance(commands, list) or len(commands) > 100:
-            raise _bad("commands must be a list of at most 100 BotCommand")
+            raise bad("commands must be a list of at most 100 BotCommand")
         for command in commands:
             name = command.get("command", "") if isinstance(command, dict) else ""
             if not re.fullmatch(r"[a-z0-9_]{1,32}", name):
-                raise _bad("BOT_COMMAND_INVALID")
+                raise bad("BOT_COMMAND_INVALID")
             if not 1 <= len(command.get("description", "")) <= 256:
-                raise _bad("BOT_COMMAND_DESCRIPTION_INVALID")
+                raise bad("BOT_COMMAND_DESCRIPTION_INVALID")
         self.commands = list(commands)
         return True
 
     async def _get_file(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
         stored = self._files.get(str(params.get("file_id") or ""))
         if stored is None:
-            raise _bad("invalid file_id")
+            raise bad("invalid file_id")
         if stored.content is None:
-            raise _bad("wrong file_id or the file is temporarily unavailable")
+            raise bad("wrong file_id or the file is temporarily unavailable")
         return {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
