@@ -62,6 +62,20 @@ class Settings(BaseSettings):
     approval_remind_hours: float = 24
     approval_escalate_hours: float = 72
 
+    # --- telegram ---
+    # Sending pace, shared by replies and the outbox worker (through Redis when REDIS_URL is set):
+    # Telegram allows about 30 messages/s per bot and about 1/s per chat, with short bursts.
+    telegram_global_rate: float = 25.0
+    telegram_per_chat_rate: float = 1.0
+    telegram_per_chat_burst: int = 3
+    # A 429 asking to wait longer than this (seconds) goes back to the caller as RetryLater.
+    telegram_max_retry_wait: float = 30.0
+    # Tries for a send that meets network trouble or a 5xx, the first pause doubling each time.
+    telegram_send_attempts: int = 3
+    telegram_retry_backoff: float = 0.5
+    # Long polling: seconds one getUpdates call waits for news.
+    telegram_poll_timeout: int = 30
+
     # --- notify: outbox delivery worker, scheduled sweeps, broadcasts ---
     # How many outbox rows one worker claims at a time and sends at once (the channel's rate
     # limiter paces them), and how long a claim lasts before another worker may take the row.

@@ -29,4 +29,9 @@ class Channel(Protocol):
 
 def build_channels(app: App) -> list[Channel]:
     """Every channel whose token is configured."""
-    return []
+    channels: list[Channel] = []
+    if app.settings.telegram_bot_token:
+        from partybot.handlers.telegram import TelegramChannel
+
+        channels.append(TelegramChannel(app.settings, app.engine))
+    return channels

@@ -213,3 +213,13 @@ BROADCAST_FINISHED = (
     "Thông báo «{snippet}» đã gửi xong: {sent} người đã nhận, {failed} người không nhận được, "
     "{skipped} người chưa dùng bot. Những người chưa nhận được cần báo trực tiếp."
 )
+
+# --- telegram ---
+# Said outside the engine, so written without a form of address (the engine swaps "Bác").
+TG_CONTACT_HINT = "Hoặc bấm nút «Chia sẻ số điện thoại» bên dưới để gửi số cho nhanh."
+TG_PLACEHOLDER = "Bấm nút hoặc gõ câu trả lời"
+TG_EDITED = (
+    "Tôi đã nhận tin nhắn trước khi sửa. Nếu muốn đổi câu trả lời, xin gửi một tin nhắn mới ạ."
+)
+TG_FORWARDED = "Tôi không đọc tin nhắn chuyển tiếp. Xin tự gõ câu trả lời ạ."
+TG_GROUP = "Tôi chỉ làm việc trong tin nhắn riêng. Xin bấm vào tên tôi rồi nhắn riêng cho tôi ạ."
