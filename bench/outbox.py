@@ -275,7 +275,9 @@ async def deliver(
         bot = emu.make_bot()
         limiter = LocalRateLimiter(rate, settings.telegram_per_chat_rate)
         sender = TelegramSender(bot, limiter, file_loader(db, engine.clock))
-        worker = OutboxWorker(db, settings, engine.render_notice, {"telegram": sender}, engine.clock)
+        worker = OutboxWorker(
+            db, settings, engine.render_notice, {"telegram": sender}, engine.clock
+        )
         task = asyncio.create_task(worker.run())
         try:
             await emu.wait_for(count, timeout=count / rate * 2 + 60)

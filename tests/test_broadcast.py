@@ -3,7 +3,6 @@
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import aiohttp
 import pytest
 from sqlalchemy import select
 
@@ -18,7 +17,7 @@ from partybot.storage.db import Database
 from partybot.storage.models import Broadcast, OutboxStatus, Urgency
 from tests.emulators.telegram import TelegramEmulator
 from tests.support.clock import FakeClock
-from tests.support.delivery import PlainTelegramSender, link, rows
+from tests.support.delivery import link, rows, telegram_sender
 from tests.support.transcript import Person
 from tests.support.world import World, build_world
 
@@ -49,12 +48,9 @@ async def login(engine: Engine, phone: str) -> Person:
 
 
 async def deliver(db: Database, settings: Settings, engine: Engine, emu: TelegramEmulator) -> None:
-    async with aiohttp.ClientSession() as http:
-        sender = PlainTelegramSender(emu.base_url, emu.token, http)
-        worker = OutboxWorker(
-            db, settings, engine.render_notice, {"telegram": sender}, engine.clock
-        )
-        await worker.drain()
+    async with telegram_sender(emu) as sender:
+        senders = {"telegram": sender}
+        await OutboxWorker(db, settings, engine.render_notice, senders, engine.clock).drain()
 
 
 async def test_a_secretary_previews_confirms_and_follows_an_announcement(

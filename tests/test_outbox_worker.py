@@ -3,10 +3,9 @@
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiohttp
 import pytest
 
 from partybot.bot.worker import OutboxWorker
@@ -15,6 +14,7 @@ from partybot.dialogs.engine import Engine
 from partybot.dialogs.flow import Registry
 from partybot.dialogs.model import Inbound, Reply
 from partybot.handlers.sending import Sender
+from partybot.handlers.telegram import RetryPolicy
 from partybot.handlers.zalo.client import ZaloBotClient
 from partybot.services import notifications, outbox
 from partybot.settings import Settings
@@ -25,10 +25,10 @@ from tests.emulators.zalo import ZaloEmulator
 from tests.support.clock import FakeClock
 from tests.support.delivery import (
     MovingClock,
-    PlainTelegramSender,
     ZaloTestSender,
     link,
     rows,
+    telegram_sender,
     until,
 )
 from tests.support.sample_dialog import registry_with_samples
@@ -70,7 +70,8 @@ async def world(db: Database) -> World:
 
 @pytest.fixture
 async def emu() -> AsyncIterator[TelegramEmulator]:
-    async with TelegramEmulator(per_chat_rate=100, per_chat_burst=5) as emulator:
+    """Limits well above the sender's pace (250/s, 50/s per chat): no 429 unless injected."""
+    async with TelegramEmulator(global_limit=300, per_chat_rate=100, per_chat_burst=5) as emulator:
         yield emulator
 
 
@@ -81,14 +82,9 @@ async def zalo() -> AsyncIterator[ZaloEmulator]:
 
 
 @pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
-def telegram(emu: TelegramEmulator, http: aiohttp.ClientSession) -> Sender:
-    return PlainTelegramSender(emu.base_url, emu.token, http)
+async def telegram(emu: TelegramEmulator) -> AsyncIterator[Sender]:
+    async with telegram_sender(emu) as sender:
+        yield sender
 
 
 @pytest.fixture
@@ -122,10 +118,11 @@ async def queue(
     now: datetime,
     urgency: Urgency = Urgency.PROMPT,
     dedup_key: str | None = None,
+    at: datetime | None = None,
 ) -> None:
     async with db.transaction() as session:
         await notifications.notify(
-            session, member_id, "test.note", {"text": text}, now, urgency, dedup_key
+            session, member_id, "test.note", {"text": text}, now, urgency, dedup_key, at
         )
 
 
@@ -290,24 +287,24 @@ async def test_rejected_is_dead_at_once_and_can_be_retried(
 
 
 async def test_a_row_failing_on_a_healthy_channel_dies_after_max_attempts(
-    db, world, emu, telegram, make_worker
+    db, world, emu, telegram, make_worker, clock
 ) -> None:
     an, binh = world.people["an"].id, world.people["binh"].id
     await link(db, an, "telegram", str(AN), datetime(2026, 11, 1, tzinfo=UTC))
     await link(db, binh, "telegram", str(BINH), datetime(2026, 11, 1, tzinfo=UTC))
-    clock = MovingClock()
-    await queue(db, an, "luôn lỗi", clock())
+    await queue(db, an, "luôn lỗi", clock(), at=clock() + timedelta(seconds=1))
     worker = make_worker(telegram, clock=clock)
     for attempt in range(3):
-        emu.fail_next("sendMessage", 500)
+        await asyncio.sleep(0.15)  # the channel's pause after the last failure (at most 0.1 s)
         await queue(db, binh, f"bình thường {attempt}", clock())
-        while (await rows(db))[0].attempts == attempt:
-            await worker.drain()
-            await asyncio.sleep(0.02)
-            await worker.drain()  # Bình's row succeeds: the channel is healthy again
+        await worker.drain()  # Bình's row goes through: the channel works
+        clock.advance(seconds=1)  # An's row is due again
+        emu.fail_next("sendMessage", 500)
+        await worker.drain()
+        assert (await rows(db))[0].attempts == attempt + 1
     stored = await rows(db)
-    assert stored[0].status == OutboxStatus.DEAD and stored[0].attempts == 3
-    assert texts_to(emu, AN) == []
+    assert stored[0].status == OutboxStatus.DEAD and "Server Error" in (stored[0].last_error or "")
+    assert texts_to(emu, AN) == [] and len(texts_to(emu, BINH)) == 3
 
 
 async def test_429_pauses_the_channel_for_retry_after(
@@ -412,20 +409,26 @@ async def test_a_killed_worker_leaves_its_claims_to_the_next_after_the_lease(
     members = await link_many(db, world, 40)
     clock = MovingClock()
     await queue_rounds(db, members, 2, clock())
-    first = make_worker(telegram, clock=clock, outbox_concurrency=10, outbox_lease_seconds=60)
-    task = asyncio.create_task(first.run())
-    await emu.wait_for(15)
-    emu.outage(503)  # nothing can be delivered from here on, so the kill below is clean
-    await until(lambda: has_sent(db, emu.stats.sends))
-    task.cancel()  # a hard kill: no clean-up runs
-    with pytest.raises(asyncio.CancelledError):
-        await task
+    patient = RetryPolicy(max_retry_wait=30, attempts=1, backoff=0.01, max_flood_retries=1000)
+    async with telegram_sender(emu, policy=patient) as waiting_sender:
+        first = make_worker(
+            waiting_sender, clock=clock, outbox_concurrency=10, outbox_lease_seconds=60
+        )
+        task = asyncio.create_task(first.run())
+        await emu.wait_for(15)
+        emu.outage(429)  # every send now waits in the sender: claimed, in flight, undelivered
+        await until(lambda: has_sent(db, emu.stats.sends))
+        task.cancel()  # a hard kill: no clean-up runs
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    if first.lock is not None:  # a dead process's connections close, and its lock goes with them
+        await first.lock.release()
     emu.restore()
-    leased = [r for r in await rows(db) if r.lease_until and r.lease_until > clock()]
-    assert leased and all(r.status == OutboxStatus.PENDING for r in leased)
+    leased = {r.id for r in await rows(db) if r.lease_until and r.lease_until > clock()}
+    assert leased
     second = make_worker(telegram, clock=clock)
     await second.drain()
-    assert not {r.id for r in leased} & {r.id for r in await rows(db) if r.sent_at}
+    assert not leased & {r.id for r in await rows(db) if r.status == OutboxStatus.SENT}
     clock.advance(seconds=61)  # the dead worker's leases run out
     await run_until_sent(second, db, 80)
     assert_each_once_in_order(emu, 40, 2)

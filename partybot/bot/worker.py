@@ -52,6 +52,7 @@ T = TypeVar("T")
 
 DEFER = timedelta(minutes=10)  # a member reachable only on channels this process cannot send on
 PROBE_WAIT = 1.0  # seconds a row waits while another send probes a failing channel
+DRAIN_CLAIM_RETRIES = 20
 DB_RETRY_MAX = 30.0  # seconds between attempts to reach a database that is down
 SENDER_LOCK_KEY = 0x7061727470  # held by the one sending worker when there is no shared limiter
 
@@ -158,9 +159,15 @@ class OutboxWorker:
 
     async def drain(self) -> int:
         """Deliver everything deliverable now, then return how many rows were handled."""
-        handled = 0
+        handled = failures = 0
         while True:
             claimed = await self._claim_more() if self._room() > 0 else 0
+            if claimed is None:  # the database did not answer: try again, a few times
+                failures += 1
+                if failures > DRAIN_CLAIM_RETRIES:
+                    raise RuntimeError("outbox: the database keeps refusing claims")
+                await asyncio.sleep(self.settings.outbox_poll_seconds)
+                continue
             handled += claimed
             if not claimed:
                 if not self._tasks:
@@ -212,8 +219,11 @@ class OutboxWorker:
         finally:
             waiter.cancel()
 
-    async def _claim_more(self) -> int:
-        """Claim as many rows as there is room for and start sending them; 0 when none."""
+    async def _claim_more(self) -> int | None:
+        """Claim as many rows as there is room for and start sending them.
+
+        Returns how many (0: nothing due now), or None when the database could not be asked.
+        """
         if self.gates and all(gate.remaining() for gate in self.gates.values()):
             return 0
         now = self.clock()
@@ -231,8 +241,7 @@ class OutboxWorker:
         except Exception:
             self.stats.db_errors += 1
             log.warning("outbox: cannot claim rows, will retry", exc_info=True)
-            await self._idle(self.settings.outbox_poll_seconds)
-            return 0
+            return None
         for row in rows:
             task = asyncio.create_task(self._deliver(row, accounts[row.member_id]))
             self._tasks.add(task)

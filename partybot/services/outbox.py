@@ -1,7 +1,7 @@
 """The outbox as the delivery worker and operators see it: claims, outcomes, bulk queueing, status.
 
 A worker claims due rows by setting a lease (`lease_until`); on PostgreSQL the candidate rows are
-read `FOR UPDATE SKIP LOCKED`, so several workers never claim the same row, and a worker that dies
+locked `FOR UPDATE SKIP LOCKED`, so several workers never claim the same row, and a worker that dies
 leaves its rows claimable again once the lease runs out. `lease_until` stays set after the first
 claim: it marks a row as started, which holds back the member's later rows (order per recipient).
 
@@ -66,13 +66,13 @@ def _not_held(urgency: Any, quiet: bool) -> ColumnElement[bool]:
     return urgency != Urgency.REMINDER if quiet else true()
 
 
-def _head_of_queue(now: datetime, quiet: bool) -> ColumnElement[bool]:
+def _head_of_queue(row: Any, now: datetime, quiet: bool) -> ColumnElement[bool]:
     """No earlier row of the same member is in flight, retrying or due (quiet reminders aside)."""
     earlier = aliased(OutboxMessage)
     started_or_due = or_(earlier.available_at <= now, earlier.lease_until.is_not(None))
     return ~exists().where(
-        earlier.member_id == OutboxMessage.member_id,
-        earlier.id < OutboxMessage.id,
+        earlier.member_id == row.member_id,
+        earlier.id < row.id,
         earlier.status == OutboxStatus.PENDING,
         or_(earlier.lease_until > now, and_(_not_held(earlier.urgency, quiet), started_or_due)),
     )
@@ -81,32 +81,31 @@ def _head_of_queue(now: datetime, quiet: bool) -> ColumnElement[bool]:
 async def claim(
     session: AsyncSession, now: datetime, limit: int, lease: timedelta, quiet: bool
 ) -> list[Claimed]:
-    """Lease up to `limit` deliverable rows to the caller, oldest first."""
-    conditions = [
-        OutboxMessage.status == OutboxStatus.PENDING,
-        OutboxMessage.available_at <= now,
-        or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until <= now),
-        _not_held(OutboxMessage.urgency, quiet),
-        _head_of_queue(now, quiet),
-    ]
-    query = (
-        select(OutboxMessage.id)
-        .where(*conditions)
-        .order_by(OutboxMessage.available_at, OutboxMessage.id)
+    """Lease up to `limit` deliverable rows to the caller, oldest first.
+
+    One UPDATE … WHERE id IN (SELECT … LIMIT n) … RETURNING: a single write statement, so that on
+    SQLite it takes the write lock up front (a read-then-write transaction could fail at once
+    when another connection wrote in between), and on PostgreSQL the inner SELECT locks its rows
+    FOR UPDATE SKIP LOCKED, so concurrent workers pick different rows.
+    """
+    candidate = aliased(OutboxMessage)
+    candidates = (
+        select(candidate.id)
+        .where(
+            candidate.status == OutboxStatus.PENDING,
+            candidate.available_at <= now,
+            or_(candidate.lease_until.is_(None), candidate.lease_until <= now),
+            _not_held(candidate.urgency, quiet),
+            _head_of_queue(candidate, now, quiet),
+        )
+        .order_by(candidate.available_at, candidate.id)
         .limit(limit)
     )
     if session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=OutboxMessage)
-    ids = list((await session.scalars(query)).all())
-    if not ids:
-        return []
+        candidates = candidates.with_for_update(skip_locked=True)
     claimed = await session.execute(
         update(OutboxMessage)
-        .where(
-            OutboxMessage.id.in_(ids),
-            OutboxMessage.status == OutboxStatus.PENDING,
-            or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until <= now),
-        )
+        .where(OutboxMessage.id.in_(candidates))
         .values(lease_until=now + lease)
         .returning(
             OutboxMessage.id,

@@ -1,16 +1,18 @@
-"""Pieces for outbox tests: linked accounts, a clock that moves, a Zalo sender for fallback."""
+"""Pieces for outbox tests: linked accounts, a moving clock, the Telegram sender, a Zalo one."""
 
 import asyncio
 import inspect
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
-import aiohttp
 from sqlalchemy import select
 
 from partybot.dialogs.model import Reply
+from partybot.handlers.ratelimit import LocalRateLimiter, RateLimiter
 from partybot.handlers.sending import Rejected, RetryLater, Transient, Unreachable
+from partybot.handlers.telegram import RetryPolicy, TelegramSender
 from partybot.handlers.zalo.client import (
     ZaloApiError,
     ZaloBadRequest,
@@ -19,7 +21,8 @@ from partybot.handlers.zalo.client import (
     ZaloQuotaExceeded,
 )
 from partybot.storage.db import Database
-from partybot.storage.models import ChannelAccount, OutboxMessage
+from partybot.storage.models import ChannelAccount, OutboxMessage, StoredFile
+from tests.emulators.telegram import TelegramEmulator
 
 DAYTIME = datetime(2026, 12, 3, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
 
@@ -87,33 +90,29 @@ class ZaloTestSender:
                 raise Transient(str(trouble)) from None
 
 
-class PlainTelegramSender:
-    """Interim: sendMessage over plain aiohttp, until the real TelegramSender is merged."""
+async def no_files(_token: str) -> StoredFile | None:
+    return None
 
-    channel = "telegram"
 
-    def __init__(self, base_url: str, token: str, session: aiohttp.ClientSession) -> None:
-        self.url = f"{base_url}/bot{token}/sendMessage"
-        self.session = session
+@asynccontextmanager
+async def telegram_sender(
+    emu: TelegramEmulator,
+    limiter: RateLimiter | None = None,
+    policy: RetryPolicy | None = None,
+) -> AsyncIterator[TelegramSender]:
+    """The real TelegramSender against the emulator, paced loosely unless told otherwise.
 
-    async def send(self, external_id: str, replies: Sequence[Reply]) -> None:
-        for reply in replies:
-            try:
-                async with self.session.post(
-                    self.url, json={"chat_id": int(external_id), "text": reply.text}
-                ) as response:
-                    body = await response.json()
-            except aiohttp.ClientError as trouble:
-                raise Transient(repr(trouble)) from None
-            if response.status == 200:
-                continue
-            if response.status == 429:
-                raise RetryLater(body["parameters"]["retry_after"])
-            if response.status == 403:
-                raise Unreachable(body["description"])
-            if response.status == 400:
-                raise Rejected(body["description"])
-            raise Transient(body.get("description", str(response.status)))
+    The default policy hands every failure straight back (one try, a 429 longer than 0.5 s goes
+    back as RetryLater), so that the worker's own handling is what a test sees.
+    """
+    bot = emu.make_bot()
+    pace = limiter or LocalRateLimiter(250, 50, 5)
+    chosen = policy or RetryPolicy(max_retry_wait=0.5, attempts=1, backoff=0.01)
+    try:
+        yield TelegramSender(bot, pace, no_files, chosen)
+    finally:
+        await pace.close()
+        await bot.session.close()
 
 
 async def until(
