@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, String, cast, exists, func, insert, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from partybot.services import audit, directory, notifications, reachability
+from partybot.services import audit, directory, notifications, outbox, reachability
 from partybot.services.sweeps import sweep
 from partybot.settings import Settings
 from partybot.storage.db import Database
@@ -142,6 +142,7 @@ async def send(
     ]
     result = await session.execute(insert(OutboxMessage).from_select(columns, rows))
     broadcast.recipients = int(result.rowcount)
+    await outbox.refresh_statistics(session, broadcast.recipients)
     audit.record(
         session,
         "broadcast.sent",

@@ -24,6 +24,7 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    text,
     true,
     update,
 )
@@ -36,6 +37,7 @@ from partybot.settings import Settings
 from partybot.storage.models import ChannelAccount, OutboxMessage, OutboxStatus, Urgency
 
 INSERT_CHUNK = 1000  # rows per INSERT statement: well under SQLite's bound-parameter limit
+ANALYZE_MIN_ROWS = 1000
 
 
 def in_quiet_hours(moment: datetime, settings: Settings) -> bool:
@@ -81,7 +83,7 @@ def _head_of_queue(row: Any, now: datetime, quiet: bool) -> ColumnElement[bool]:
 async def claim(
     session: AsyncSession, now: datetime, limit: int, lease: timedelta, quiet: bool
 ) -> list[Claimed]:
-    """Lease up to `limit` deliverable rows to the caller, oldest first.
+    """Lease up to `limit` deliverable rows to the caller, the longest due first.
 
     One UPDATE … WHERE id IN (SELECT … LIMIT n) … RETURNING: a single write statement, so that on
     SQLite it takes the write lock up front (a read-then-write transaction could fail at once
@@ -98,7 +100,7 @@ async def claim(
             _not_held(candidate.urgency, quiet),
             _head_of_queue(candidate, now, quiet),
         )
-        .order_by(candidate.available_at, candidate.id)
+        .order_by(candidate.available_at)  # exactly ix_outbox_due's order: the scan stops early
         .limit(limit)
     )
     if session.bind.dialect.name == "postgresql":
@@ -120,10 +122,11 @@ async def claim(
     return sorted(rows, key=lambda row: row.id)
 
 
-async def sent(session: AsyncSession, row_id: int, channel: str, now: datetime) -> None:
+async def sent(session: AsyncSession, row_ids: Sequence[int], channel: str, now: datetime) -> None:
+    """Record rows delivered on `channel` (one statement for a batch of them)."""
     await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id)
+        .where(OutboxMessage.id.in_(list(row_ids)))
         .values(
             status=OutboxStatus.SENT, channel=channel, sent_at=now, lease_until=now, last_error=None
         )
@@ -230,7 +233,25 @@ async def enqueue_many(session: AsyncSession, notices: Iterable[Notice], now: da
             written += await flush()
     if chunk:
         written += await flush()
+    await refresh_statistics(session, written)
     return written
+
+
+async def refresh_statistics(session: AsyncSession, written: int) -> None:
+    """After a bulk insert on PostgreSQL, tell the planner that the outbox grew.
+
+    Autovacuum notices only a minute or so later; until then the planner may think the table
+    nearly empty and check each candidate row against every pending one, which makes a claim
+    slow exactly when a big sweep has just queued its rows. ANALYZE runs in the caller's
+    transaction (it counts the rows just written) when they are a tenth of the table or more.
+    """
+    if session.bind.dialect.name != "postgresql" or written < ANALYZE_MIN_ROWS:
+        return
+    known = await session.scalar(
+        text("SELECT reltuples FROM pg_class WHERE oid = 'outbox'::regclass")
+    )
+    if known is None or known < 0 or written * 10 >= known:
+        await session.execute(text("ANALYZE outbox"))
 
 
 @dataclass(frozen=True)
