@@ -3,16 +3,17 @@
 1. Enqueue: a reminder sweep queues one row per linked member (61,500: the Hanoi pilot's member
    count) in batches of 5,000 with `outbox.enqueue_many` and dedup keys; run again, it queues
    nothing. Same-run baseline: one `notifications.notify` call per row, for 2,000 members.
-2. Delivery: the real outbox worker and TelegramSender (in-process rate limiter at
-   TELEGRAM_GLOBAL_RATE) deliver the first N of those rows to the Bot API emulator, which
-   enforces Telegram's limits (30 messages/s per bot, 1/s per chat) and answers 429 above them.
-   Reported: messages/s, as a fraction of the configured limit and of Telegram's, 429s,
-   duplicates. Same-run baseline: the same worker with the emulator's limits and the limiter
-   out of the way, i.e. what the pipeline itself can do.
+2. Delivery: `partybot run --only worker` (a real process: the outbox worker, the
+   TelegramSender and its rate limiter at TELEGRAM_GLOBAL_RATE) delivers the first N of those
+   rows to the Bot API emulator in this process, which enforces Telegram's limits (30 messages/s
+   per bot, 1/s per chat) and answers 429 above them. Reported: messages/s from the first to the
+   N-th delivery, as a fraction of the configured limit and of Telegram's; 429s; duplicates.
+   Same-run baseline: the same worker with the limits out of the way, i.e. what the pipeline
+   itself can do.
 3. PostgreSQL only: enqueue time for 1,000,000 members, with the sweep (enqueue_many batches of
    10,000) and with one INSERT ... SELECT (the broadcast path).
 
-    .venv/bin/python bench/outbox.py [--members 61500] [--deliver 3000] [--rate 25]
+    .venv/bin/python bench/outbox.py [--members 61500] [--deliver 3000] [--rate 25 --rate 30]
         [--postgres URL] [--skip-sqlite] [--skip-million]
 
 PostgreSQL runs when --postgres (or TEST_DATABASE_URL) names a server; a database is created
@@ -21,13 +22,14 @@ there for the run and dropped afterwards.
 
 import argparse
 import asyncio
+import json
 import os
+import signal
 import sys
 import tempfile
 import time
 import uuid
 from collections import Counter
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,15 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import asyncpg  # noqa: E402
-from sqlalchemy import func, insert, select, text  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from partybot.bot.worker import OutboxWorker  # noqa: E402
-from partybot.dialogs.engine import Engine  # noqa: E402
-from partybot.dialogs.flow import REGISTRY  # noqa: E402
-from partybot.dialogs.model import Reply  # noqa: E402
-from partybot.handlers.ratelimit import LocalRateLimiter  # noqa: E402
-from partybot.handlers.telegram import TelegramSender, file_loader  # noqa: E402
 from partybot.services import notifications, outbox  # noqa: E402
 from partybot.settings import Settings  # noqa: E402
 from partybot.storage.db import Database  # noqa: E402
@@ -52,13 +48,18 @@ from partybot.storage.models import (  # noqa: E402
     Member,
     Organisation,
     OutboxMessage,
-    OutboxStatus,
     Urgency,
 )
 from tests.emulators.telegram import TelegramEmulator  # noqa: E402
 
 NOW = datetime(2026, 12, 5, 1, 30, tzinfo=UTC)  # 08:30 on the 5th in Hà Nội: reminder time
-EVENT = "bench.reminder"
+EVENT = "broadcast"  # a reminder-class notice the installed dialogs know how to render
+PARAMS = {
+    "org": "Chi bộ Tổ dân phố số 5",
+    "sender": "Nguyễn Văn Hùng",
+    "text": "Nhắc Bác: đảng phí tháng 12/2026 chưa đóng. Bác bấm «Menu chính» để nộp nhé.",
+}
+PARTYBOT = str(Path(sys.executable).parent / "partybot")
 CHAT_BASE = 1_000_000
 CELL_SIZE = 50
 SWEEP_BATCH = 5_000
@@ -204,7 +205,7 @@ async def reminder_sweep(db: Database, batch: int = SWEEP_BATCH) -> int:
                     outbox.Notice(
                         member_id,
                         EVENT,
-                        {"month": "12/2026"},
+                        PARAMS,
                         Urgency.REMINDER,
                         f"dues-reminder:2026-12:{member_id}",
                     )
@@ -226,7 +227,7 @@ async def one_by_one(db: Database, count: int) -> float:
                 session,
                 member_id,
                 EVENT,
-                {"month": "11/2026"},
+                PARAMS,
                 NOW,
                 Urgency.REMINDER,
                 f"baseline:{member_id}",
@@ -258,34 +259,35 @@ async def bench_enqueue(db: Database, label: str, members: int) -> None:
 # -- 2. delivery ---------------------------------------------------------------------------------
 
 
-def bench_engine(db: Database, settings: Settings) -> Engine:
-    registry = replace(REGISTRY, notices=dict(REGISTRY.notices))
-    registry.notice(EVENT)(
-        lambda p: Reply(f"Nhắc Bác: đảng phí tháng {p['month']} chưa đóng. Bác bấm Menu để nộp.")
-    )
-    return Engine(db, settings, lambda: NOW, registry=registry)
-
-
-async def deliver(
-    db: Database, settings: Settings, count: int, rate: float, limits: bool
-) -> dict[str, float]:
-    """Run the worker until `count` rows reached the emulator; returns the figures."""
-    engine = bench_engine(db, settings)
+async def deliver(url: str, count: int, rate: float, limits: bool) -> dict[str, float]:
+    """Run `partybot run --only worker` until `count` rows reached the emulator; the figures."""
     async with TelegramEmulator(limits=limits) as emu:
-        bot = emu.make_bot()
-        limiter = LocalRateLimiter(rate, settings.telegram_per_chat_rate)
-        sender = TelegramSender(bot, limiter, file_loader(db, engine.clock))
-        worker = OutboxWorker(
-            db, settings, engine.render_notice, {"telegram": sender}, engine.clock
-        )
-        task = asyncio.create_task(worker.run())
-        try:
-            await emu.wait_for(count, timeout=count / rate * 2 + 60)
-        finally:
-            await worker.stop()
-            await task
-            await limiter.close()
-            await bot.session.close()
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "DATABASE_URL": url,
+            "TELEGRAM_BOT_TOKEN": emu.token,
+            "TELEGRAM_API_BASE": emu.base_url,
+            "TELEGRAM_GLOBAL_RATE": str(rate),
+            "TELEGRAM_PER_CHAT_RATE": "1" if limits else "1000",
+            "QUIET_HOURS_START": "00:00",  # equal: no quiet hours, whatever the hour of the run
+            "QUIET_HOURS_END": "00:00",
+        }
+        with tempfile.TemporaryDirectory() as folder:
+            worker = await asyncio.create_subprocess_exec(
+                PARTYBOT,
+                "run",
+                "--only",
+                "worker",
+                cwd=folder,
+                env=env,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+            try:
+                await emu.wait_for(count, timeout=count / min(rate, 500) * 2 + 120)
+            finally:
+                worker.send_signal(signal.SIGTERM)
+                await worker.wait()
         sends = sorted(c.time for c in emu.calls_to("sendMessage") if c.status == 200)[:count]
         delivered = Counter(m.chat_id for m in emu.bot_messages)
         return {
@@ -297,21 +299,16 @@ async def deliver(
         }
 
 
-async def bench_delivery(db: Database, label: str, count: int, rate: float) -> None:
-    settings = Settings(_env_file=None, database_url=db.url, telegram_global_rate=rate)
-    limited = await deliver(db, settings, count, rate, limits=True)
-    ceiling = await deliver(db, settings, min(count, 2_000), 10_000, limits=False)
-    async with db.transaction() as session:
-        sent = await session.scalar(
-            select(func.count()).where(OutboxMessage.status == OutboxStatus.SENT)
-        )
+async def bench_delivery(url: str, label: str, count: int, rate: float) -> None:
+    limited = await deliver(url, count, rate, limits=True)
+    ceiling = await deliver(url, min(count, 2_000), 10_000, limits=False)
     print(
-        f"[{label}] deliver {limited['delivered']:,.0f} reminders at TELEGRAM_GLOBAL_RATE={rate:g}: "
+        f"[{label}] deliver {limited['delivered']:,.0f} reminders "
+        f"at TELEGRAM_GLOBAL_RATE={rate:g}: "
         f"{limited['rate']:.2f} msg/s = {limited['rate'] / rate:.1%} of the configured limit "
         f"({limited['rate'] / 30:.1%} of Telegram's 30/s); 429s: {limited['throttled']:.0f}; "
         f"most in any 1 s: {limited['max_window']:.0f}; duplicates: {limited['duplicates']:.0f}; "
-        f"rows marked sent: {sent:,}; baseline without limits (pipeline ceiling): "
-        f"{ceiling['rate']:,.0f} msg/s"
+        f"baseline without limits (pipeline ceiling): {ceiling['rate']:,.0f} msg/s"
     )
 
 
@@ -341,7 +338,7 @@ async def bench_million(server: str) -> None:
                     "'dues-reminder:2026-12:' || m.id, 'pending', 0, :now, :now FROM members m "
                     "WHERE EXISTS (SELECT 1 FROM channel_accounts a WHERE a.member_id = m.id)"
                 ),
-                {"event": EVENT, "params": '{"month": "12/2026"}', "now": NOW},
+                {"event": EVENT, "params": json.dumps(PARAMS), "now": NOW},
             )
         one_statement = time.perf_counter() - started
         print(
@@ -358,14 +355,14 @@ async def bench_million(server: str) -> None:
 # -- main ----------------------------------------------------------------------------------------
 
 
-async def run_backend(url: str, label: str, members: int, count: int, rate: float) -> None:
+async def run_backend(url: str, label: str, members: int, count: int, rates: list[float]) -> None:
     db = Database(url)
     try:
         await db.upgrade()
         await seed(db, members)
         await bench_enqueue(db, label, members)
-        if count:
-            await bench_delivery(db, label, count, rate)
+        for rate in rates if count else []:
+            await bench_delivery(url, label, count, rate)
     finally:
         await db.dispose()
 
@@ -374,20 +371,27 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--members", type=int, default=61_500)
     parser.add_argument("--deliver", type=int, default=3_000, help="rows to deliver (0: skip)")
-    parser.add_argument("--rate", type=float, default=Settings(_env_file=None).telegram_global_rate)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        action="append",
+        help="TELEGRAM_GLOBAL_RATE to deliver at (repeatable; default: the setting's default)",
+    )
     parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL", ""))
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-million", action="store_true")
     args = parser.parse_args()
-    print(f"outbox bench: {args.members:,} members, deliver {args.deliver:,} at {args.rate:g}/s")
+    rates = args.rate or [Settings(_env_file=None).telegram_global_rate]
+    shown = ", ".join(f"{rate:g}/s" for rate in rates)
+    print(f"outbox bench: {args.members:,} members, deliver {args.deliver:,} at {shown}")
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite+aiosqlite:///{folder}/bench.db"
-            await run_backend(url, "sqlite", args.members, args.deliver, args.rate)
+            await run_backend(url, "sqlite", args.members, args.deliver, rates)
     if args.postgres:
         url = await create_pg(args.postgres)
         try:
-            await run_backend(url, "postgresql", args.members, args.deliver, args.rate)
+            await run_backend(url, "postgresql", args.members, args.deliver, rates)
         finally:
             await drop_pg(args.postgres, url)
         if not args.skip_million:

@@ -16,7 +16,7 @@ from partybot.dialogs.model import Inbound, Reply
 from partybot.handlers.sending import Sender
 from partybot.handlers.telegram import RetryPolicy
 from partybot.handlers.zalo.client import ZaloBotClient
-from partybot.services import notifications, outbox
+from partybot.services import notifications, outbox, reachability
 from partybot.settings import Settings
 from partybot.storage.db import Database
 from partybot.storage.models import ChannelAccount, OutboxStatus, Urgency
@@ -229,6 +229,9 @@ async def test_unreachable_everywhere_tells_the_secretary_once(
     assert stored[0].last_error == "unreachable on every channel"
     [told] = [r for r in stored if r.event == "member.unreachable"]
     assert told.member_id == binh and told.status == OutboxStatus.SENT
+    async with db.transaction() as session:  # the secretary's "contact in person" list
+        found = await reachability.unreachable_members(session, world.orgs["home"].id)
+    assert [m.full_name for m in found] == ["Hoàng Văn Em", "Lê Văn Cường", "Nguyễn Văn An"]
     assert texts_to(emu, BINH) == [
         texts.MEMBER_UNREACHABLE.format(
             name="Nguyễn Văn An", phone="+84912000001", cell="Chi bộ Tổ dân phố số 5"

@@ -15,8 +15,9 @@ happens next:
   none left the row is dead and the member's secretary is told, once.
 - refused (`Rejected`): dead at once; retrying would not help.
 
-Every outcome is written right after the send, in its own transaction; while the database is
-unreachable the outcome is retried until it is written, and no new rows are claimed.
+Every outcome is written right after the send (deliveries that finish within a few milliseconds
+of each other share one UPDATE); while the database is unreachable an outcome is retried until
+it is written, and no new rows are claimed.
 
 Several workers share a bot's rate limit only through Redis (REDIS_URL). Without it, on
 PostgreSQL, a worker sends only while it holds an advisory lock, so extra workers wait as
@@ -262,41 +263,31 @@ class OutboxWorker:
             log.exception("outbox: cannot render row %s (%s)", row.id, row.event)
             await self._dead(row, f"render: {problem!r}")
             return
-        reachable = [a for a in accounts if reachability.is_reachable(a)]
-        for account in reachable:
+        remaining = [a for a in accounts if reachability.is_reachable(a)]
+        for account in list(remaining):
             sender = self.senders.get(account.channel)
             if sender is None:
                 continue
-            outcome = await self._send(row, account, sender, reply)
-            if outcome != "unreachable":
+            if not await self._send(row, account, sender, reply):
                 return
-            reachable = [a for a in reachable if a.id != account.id]
-        if reachable:
-            channels = ", ".join(sorted({a.channel for a in reachable}))
+            remaining.remove(account)
+        if remaining:
+            channels = ", ".join(sorted({a.channel for a in remaining}))
             self.stats.deferred += 1
-            await self._record(
-                lambda s: outbox.retry(
-                    s,
-                    row.id,
-                    self.clock() + DEFER,
-                    self.clock(),
-                    f"no sender for {channels}",
-                    False,
-                )
-            )
+            await self._retry(row, DEFER.total_seconds(), f"no sender for {channels}", False)
             return
         await self._unreachable(row, bool(accounts))
 
     async def _send(
         self, row: Claimed, account: ChannelAccount, sender: Sender, reply: Reply
-    ) -> str:
-        """One attempt on one account; returns what happened ("sent", "unreachable", ...)."""
+    ) -> bool:
+        """One attempt on one account, its outcome recorded; True when the account is gone."""
         channel = account.channel
         gate = self.gates[channel]
         wait = gate.remaining() or (PROBE_WAIT if gate.probing else 0.0)
         if wait:
             await self._retry(row, wait, "channel paused", charge=False, channel=channel)
-            return "paused"
+            return False
         probe = gate.failures > 0
         gate.probing = probe
         try:
@@ -305,7 +296,7 @@ class OutboxWorker:
         except RetryLater as slow:
             gate.throttled(slow.seconds)
             await self._retry(row, slow.seconds, f"429: {slow}", charge=False, channel=channel)
-            return "throttled"
+            return False
         except (Transient, TimeoutError) as trouble:
             charge = gate.failed()
             if charge and row.attempts + 1 >= self.settings.outbox_max_attempts:
@@ -313,24 +304,24 @@ class OutboxWorker:
             else:
                 delay = self._backoff(row.attempts + 1) if charge else gate.remaining()
                 await self._retry(row, delay, f"failed: {trouble!r}", charge, channel)
-            return "failed"
+            return False
         except Unreachable as gone:
             reason = str(gone) or "unreachable"
             await self._record(
                 lambda s: reachability.mark_unreachable(s, account.id, reason, self.clock())
             )
             log.info("outbox: %s account %s is unreachable: %s", channel, account.id, reason)
-            return "unreachable"
+            return True
         except Rejected as refused:
             await self._dead(row, f"rejected: {refused}", channel)
-            return "rejected"
+            return False
         except Exception as bug:
             log.exception("outbox: sender %s failed on row %s", channel, row.id)
             if row.attempts + 1 >= self.settings.outbox_max_attempts:
                 await self._dead(row, f"error: {bug!r}", channel)
             else:
                 await self._retry(row, self._backoff(row.attempts + 1), repr(bug), True, channel)
-            return "failed"
+            return False
         finally:
             if probe:
                 gate.probing = False
@@ -338,7 +329,7 @@ class OutboxWorker:
         await self._record_sent(row.id, channel)
         self.stats.sent += 1
         self.stats.by_channel[channel] = self.stats.by_channel.get(channel, 0) + 1
-        return "sent"
+        return False
 
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with jitter, capped at OUTBOX_BACKOFF_MAX_SECONDS."""
