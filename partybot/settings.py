@@ -116,6 +116,28 @@ class Settings(BaseSettings):
     # Updates handled at once (chats beyond wait their turn); 0: 1 on SQLite, 4 on PostgreSQL.
     telegram_update_concurrency: int = 0
 
+    # --- notify: outbox delivery worker, scheduled sweeps, broadcasts ---
+    # How many outbox rows one worker claims at a time and sends at once (the channel's rate
+    # limiter paces them), and how long a claim lasts before another worker may take the row.
+    outbox_batch_size: int = Field(default=60, ge=1)
+    outbox_concurrency: int = Field(default=60, ge=1)
+    outbox_lease_seconds: float = Field(default=120, gt=0)
+    outbox_send_timeout_seconds: float = Field(default=60, gt=0)
+    outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    # A row that failed this many times on a healthy channel is dead (see `partybot outbox`).
+    outbox_max_attempts: int = Field(default=8, ge=1)
+    outbox_backoff_base_seconds: float = Field(default=10, gt=0)
+    outbox_backoff_max_seconds: float = Field(default=1800, gt=0)
+    # A failing channel (5xx, network) is paused for this long at most between probes.
+    outbox_channel_pause_max_seconds: float = Field(default=60, gt=0)
+    # Sweep schedules overriding the defaults, as JSON: {"approvals.sla": "*/5 * * * *"};
+    # "off" stops a sweep. Checked when `partybot run` starts.
+    sweep_schedules: dict[str, str] = Field(default_factory=dict)
+    # How often a standby scheduler (or, without REDIS_URL, a standby worker) tries to take over
+    # its PostgreSQL advisory lock, and how often the holder checks that it still holds it.
+    lock_retry_seconds: float = Field(default=15, gt=0)
+    broadcast_max_chars: int = Field(default=1000, ge=50, le=1800)
+
     @field_validator("address_form")
     @classmethod
     def _known_form(cls, value: str) -> str:

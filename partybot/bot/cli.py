@@ -12,6 +12,7 @@ import typer
 from partybot.bot import (
     commands_dues,
     commands_nlu,
+    commands_notify,
     commands_review,
     commands_transfers,
     commands_zalo,
@@ -32,6 +33,8 @@ export_app.command("transfers")(commands_transfers.export)
 app.add_typer(commands_dues.rates_app, name="rates")
 app.add_typer(commands_dues.payments_app, name="payments")
 export_app.command("dues")(commands_dues.export)
+app.add_typer(commands_notify.outbox_app, name="outbox")
+app.command("run")(commands_notify.run)
 
 
 @db_app.command("upgrade")

@@ -1201,6 +1201,49 @@ DUES_TRANSFER_DONE = "Đã ghi cho {name}. Biên lai số {number} đã gửi."
 DUES_TRANSFER_GONE = "Khoản này đã được xử lý."
 DUES_YES = "Đúng"
 DUES_NO = "Không"
+# --- notify: delivery problems, broadcasts ---
+MEMBER_UNREACHABLE = (
+    "Tin nhắn của bot không đến được đảng viên {name} ({phone}, {cell}): "
+    "có thể đồng chí ấy đã chặn hoặc bỏ ứng dụng. Đồng chí liên hệ trực tiếp giúp nhé."
+)
+
+# Broadcasts: a secretary's or committee office's announcement to their members.
+BROADCAST_TITLE = "Gửi thông báo"
+BROADCAST_HELP = (
+    "Thông báo đến mọi đảng viên của đơn vị đang dùng bot, gửi dần và không gửi ban đêm. "
+    "Người chưa dùng bot thì đồng chí cần báo trực tiếp."
+)
+BROADCAST_PICK_ORG = "Đồng chí muốn gửi thông báo tới đảng viên của đơn vị nào?"
+BROADCAST_PROGRESS_OPTION = "Xem thông báo đã gửi"
+BROADCAST_ASK_TEXT = (
+    "Đồng chí gõ nội dung thông báo (tối đa {limit} ký tự). Tin gửi đi đúng như đồng chí gõ."
+)
+BROADCAST_NOTICE = "Thông báo của {org} (đồng chí {sender} gửi):\n{text}"
+BROADCAST_PREVIEW = (
+    "Đảng viên sẽ nhận được tin như sau:\n\n{notice}\n\n"
+    "Gửi tới {reachable} đảng viên; {unreachable} đảng viên chưa dùng bot, cần báo trực tiếp. "
+    "Gửi ngay ạ?"
+)
+BROADCAST_SEND = "Gửi ngay"
+BROADCAST_EDIT = "Sửa thông báo"
+BROADCAST_NOBODY = (
+    "Chưa có đảng viên nào của {org} dùng bot nên chưa gửi được. Đồng chí báo trực tiếp giúp nhé."
+)
+BROADCAST_NOT_ALLOWED = "Đồng chí không còn quyền gửi thông báo cho đơn vị này."
+BROADCAST_QUEUED = (
+    "Đã xếp hàng gửi tới {count} đảng viên. Tin đi dần, không gửi ban đêm; "
+    "gửi xong tôi sẽ báo đồng chí."
+)
+BROADCAST_NONE_YET = "Đồng chí chưa gửi thông báo nào."
+BROADCAST_PROGRESS_LINE = (
+    "• {date} «{snippet}»: đã nhận {sent}/{recipients}, đang chờ {queued}, "
+    "không gửi được {failed}, chưa dùng bot {skipped}."
+)
+BROADCAST_FINISHED = (
+    "Thông báo «{snippet}» đã gửi xong: {sent} người đã nhận, {failed} người không nhận được, "
+    "{skipped} người chưa dùng bot. Những người chưa nhận được cần báo trực tiếp."
+)
+
 # --- telegram ---
 # Said outside the engine, so written without a form of address (the engine swaps "Bác").
 TG_CONTACT_HINT = "Hoặc bấm nút «Chia sẻ số điện thoại» bên dưới để gửi số cho nhanh."

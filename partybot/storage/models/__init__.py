@@ -4,6 +4,7 @@ from partybot.storage.models.approvals import Approval, ApprovalStatus
 from partybot.storage.models.assist import AssistSession
 from partybot.storage.models.audit import AuditEntry
 from partybot.storage.models.base import Base, utcnow
+from partybot.storage.models.broadcasts import Broadcast
 from partybot.storage.models.conversation import (
     ActionToken,
     ChannelAccount,
@@ -64,6 +65,7 @@ __all__ = [
     "BankTransaction",
     "BankTxStatus",
     "Base",
+    "Broadcast",
     "ChannelAccount",
     "Conversation",
     "DuesAllocation",
