@@ -16,7 +16,7 @@ from partybot.dialogs.model import Inbound, Reply
 from partybot.handlers.sending import Sender
 from partybot.handlers.telegram import RetryPolicy
 from partybot.handlers.zalo.client import ZaloBotClient
-from partybot.services import notifications, outbox, reachability
+from partybot.services import notifications, outbox
 from partybot.settings import Settings
 from partybot.storage.db import Database
 from partybot.storage.models import ChannelAccount, OutboxStatus, Urgency
@@ -32,6 +32,7 @@ from tests.support.delivery import (
     until,
 )
 from tests.support.sample_dialog import registry_with_samples
+from tests.support.transcript import Person
 from tests.support.world import World, build_world
 
 AN, BINH, CUONG = 7001, 7002, 7003  # Telegram chat ids
@@ -213,6 +214,24 @@ async def test_a_blocked_channel_falls_back_to_the_next(
     assert [r.event for r in await rows(db)] == ["test.note", "test.note"]  # nobody told
 
 
+async def test_a_zalo_refusal_falls_back_to_telegram(
+    db, world, emu, zalo, telegram, zalo_sender, make_worker
+) -> None:
+    an = world.people["an"].id
+    zalo.user("zalo-an")
+    await link(db, an, "telegram", str(AN), datetime(2026, 11, 1, tzinfo=UTC))
+    za = await link(db, an, "zalo", "zalo-an", datetime(2026, 11, 20, tzinfo=UTC))
+    zalo.block("zalo-an")  # Zalo answers that the user cannot be messaged
+    clock = MovingClock()
+    await queue(db, an, "một", clock())
+    worker = make_worker(telegram, zalo_sender, clock=clock)
+    assert await worker.drain() == 1
+    assert texts_to(emu, AN) == ["một"]
+    async with db.transaction() as session:
+        account = await session.get(ChannelAccount, za)
+        assert account is not None and account.unreachable_at is not None
+
+
 async def test_unreachable_everywhere_tells_the_secretary_once(
     db, world, emu, telegram, make_worker, engine, clock
 ) -> None:
@@ -229,9 +248,18 @@ async def test_unreachable_everywhere_tells_the_secretary_once(
     assert stored[0].last_error == "unreachable on every channel"
     [told] = [r for r in stored if r.event == "member.unreachable"]
     assert told.member_id == binh and told.status == OutboxStatus.SENT
-    async with db.transaction() as session:  # the secretary's "contact in person" list
-        found = await reachability.unreachable_members(session, world.orgs["home"].id)
-    assert [m.full_name for m in found] == ["Hoàng Văn Em", "Lê Văn Cường", "Nguyễn Văn An"]
+    secretary = Person(engine, str(BINH), "telegram")  # her "contact in person" list
+    await secretary.says(texts.CONTACT_TITLE)
+    assert secretary.text.startswith(
+        "\n".join(
+            [
+                texts.CONTACT_HEAD.format(count=3),
+                "1. Hoàng Văn Em — 0912 000 005 — " + texts.CONTACT_NEVER_JOINED,
+                "2. Lê Văn Cường — 0912 000 003 — " + texts.CONTACT_NEVER_JOINED,  # by residence
+                "3. Nguyễn Văn An — 0912 000 001 — " + texts.CONTACT_BLOCKED,
+            ]
+        )
+    )
     assert texts_to(emu, BINH) == [
         texts.MEMBER_UNREACHABLE.format(
             name="Nguyễn Văn An", phone="+84912000001", cell="Chi bộ Tổ dân phố số 5"

@@ -3,57 +3,38 @@
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import aiohttp
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer, unused_port
 from sqlalchemy import select
 
 from partybot.dialogs import texts
 from partybot.dialogs.engine import Engine
 from partybot.dialogs.model import Attachment, Reply
-from partybot.handlers.files_web import add_file_routes
-from partybot.handlers.ratelimit import LocalRateLimiter
 from partybot.handlers.sending import RetryLater, Unreachable
-from partybot.handlers.zalo.channel import ZaloChannel, ZaloSender
-from partybot.handlers.zalo.client import ZaloBotClient
+from partybot.handlers.zalo.channel import ZaloChannel
 from partybot.services import files, identity
 from partybot.storage.db import Database
 from partybot.storage.models import ChannelAccount, Member
 from tests.emulators.zalo import ZaloEmulator
 from tests.support.clock import FakeClock
 from tests.support.world import World, build_world
-
-SECRET = "s3cret-webhook-token"
+from tests.support.zalo import SECRET, zalo_channel
 
 
 @dataclass
 class Rig:
     emu: ZaloEmulator
     channel: ZaloChannel
-    server: TestServer
     world: World
 
 
 async def rig(db: Database, engine: Engine, clock: FakeClock, webhook: bool) -> AsyncIterator[Rig]:
     world = await build_world(db)
-    async with ZaloEmulator() as emu:
-        web_app = web.Application()
-        port = unused_port()
-        server = TestServer(web_app, host="127.0.0.1", port=port)
-        client = ZaloBotClient(emu.token, api_base=emu.base_url)
-        base = f"http://127.0.0.1:{port}"
-        limiter = LocalRateLimiter(global_rate=1000, per_chat_rate=1000, per_chat_burst=10)
-        sender = ZaloSender(client, limiter, base)
-        channel = ZaloChannel(engine, client, sender, SECRET if webhook else None, base, 1)
-        channel.add_routes(web_app)
-        add_file_routes(web_app, db, clock)
-        await server.start_server()
-        await channel.start()
-        try:
-            yield Rig(emu, channel, server, world)
-        finally:
-            await channel.stop()
-            await server.close()
+    async with (
+        ZaloEmulator() as emu,
+        zalo_channel(emu, db, engine, clock, webhook) as channel,
+    ):
+        yield Rig(emu, channel, world)
 
 
 @pytest.fixture(params=["webhook", "polling"])
@@ -170,10 +151,8 @@ async def test_refusals_map_to_sending_errors(zalo: Rig) -> None:
 async def test_webhook_refuses_a_wrong_secret_and_survives_garbage(
     db: Database, engine: Engine, clock: FakeClock
 ) -> None:
-    import aiohttp
-
     async for ready in rig(db, engine, clock, webhook=True):
-        url = str(ready.server.make_url("/zalo/webhook"))
+        url = f"{ready.channel.public_base_url}/zalo/webhook"
         body = {"ok": True, "result": {"event_name": "message.text.received", "message": {}}}
         async with aiohttp.ClientSession() as http:
             async with http.post(url, json=body) as missing:

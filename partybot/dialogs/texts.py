@@ -1206,6 +1206,21 @@ MEMBER_UNREACHABLE = (
     "Tin nhắn của bot không đến được đảng viên {name} ({phone}, {cell}): "
     "có thể đồng chí ấy đã chặn hoặc bỏ ứng dụng. Đồng chí liên hệ trực tiếp giúp nhé."
 )
+# The secretary's list of members the bot cannot reach.
+CONTACT_TITLE = "Cần liên hệ trực tiếp"
+CONTACT_SYNONYMS = ("lien he truc tiep", "khong nhan duoc tin", "chua dung bot", "ai chua dung bot")
+CONTACT_NONE = (
+    "Bot đang nhắn được cho mọi đảng viên đồng chí phụ trách. Không ai cần liên hệ trực tiếp."
+)
+CONTACT_HEAD = (
+    "Bot không nhắn được cho {count} đồng chí dưới đây. "
+    "Đồng chí gọi điện hoặc gặp trực tiếp giúp nhé:"
+)
+CONTACT_LINE = "{n}. {name} — {phone} — {why}"
+CONTACT_BLOCKED = "đã chặn hoặc bỏ bot"
+CONTACT_NEVER_JOINED = "chưa dùng bot"
+CONTACT_NO_PHONE = "chưa có số điện thoại"
+CONTACT_MORE = "… và {count} đồng chí nữa."
 
 # Broadcasts: a secretary's or committee office's announcement to their members.
 BROADCAST_TITLE = "Gửi thông báo"

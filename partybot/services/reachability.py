@@ -7,6 +7,7 @@ contact in person ("cần liên hệ trực tiếp").
 """
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, update
@@ -100,6 +101,14 @@ def _no_reachable_account() -> ColumnElement[bool]:
     return ~exists().where(ChannelAccount.member_id == Member.id, reachable_clause())
 
 
+@dataclass(frozen=True)
+class ToContact:
+    """A member the bot cannot reach; `linked` tells "stopped answering" from "never joined"."""
+
+    member: Member
+    linked: bool
+
+
 async def unreachable_members(session: AsyncSession, org_id: int) -> list[Member]:
     """Members of the organisation (and below; official or residence) the bot cannot reach."""
     org_ids = await directory.descendants(session, org_id)
@@ -112,3 +121,17 @@ async def unreachable_members(session: AsyncSession, org_id: int) -> list[Member
         .order_by(Member.full_name, Member.id)
     )
     return list(rows)
+
+
+async def contact_in_person(session: AsyncSession, org_ids: Collection[int]) -> list[ToContact]:
+    """The secretary's "cần liên hệ trực tiếp" list over the organisations they look after."""
+    found: dict[int, Member] = {}
+    for org_id in org_ids:
+        found |= {member.id: member for member in await unreachable_members(session, org_id)}
+    linked = set(
+        await session.scalars(
+            select(ChannelAccount.member_id).where(ChannelAccount.member_id.in_(list(found)))
+        )
+    )
+    people = sorted(found.values(), key=lambda member: (member.full_name, member.id))
+    return [ToContact(member, member.id in linked) for member in people]
