@@ -1,7 +1,12 @@
 """The Zalo channel end to end against a local Zalo Bot API emulator, webhook and polling."""
 
+import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -9,7 +14,7 @@ from sqlalchemy import select
 
 from partybot.dialogs import texts
 from partybot.dialogs.engine import Engine
-from partybot.dialogs.model import Attachment, Reply
+from partybot.dialogs.model import Attachment, Inbound, Reply
 from partybot.handlers.sending import RetryLater, Unreachable
 from partybot.handlers.zalo.channel import ZaloChannel
 from partybot.services import files, identity
@@ -40,6 +45,12 @@ async def rig(db: Database, engine: Engine, clock: FakeClock, webhook: bool) -> 
 @pytest.fixture(params=["webhook", "polling"])
 async def zalo(request, db: Database, engine: Engine, clock: FakeClock) -> AsyncIterator[Rig]:
     async for ready in rig(db, engine, clock, webhook=request.param == "webhook"):
+        yield ready
+
+
+@pytest.fixture
+async def zalo_webhook(db: Database, engine: Engine, clock: FakeClock) -> AsyncIterator[Rig]:
+    async for ready in rig(db, engine, clock, webhook=True):
         yield ready
 
 
@@ -149,39 +160,72 @@ async def test_refusals_map_to_sending_errors(zalo: Rig) -> None:
 
 
 async def test_webhook_refuses_a_wrong_secret_and_survives_garbage(
-    db: Database, engine: Engine, clock: FakeClock
+    zalo_webhook: Rig, db: Database
 ) -> None:
-    async for ready in rig(db, engine, clock, webhook=True):
-        url = f"{ready.channel.public_base_url}/zalo/webhook"
-        body = {"ok": True, "result": {"event_name": "message.text.received", "message": {}}}
-        async with aiohttp.ClientSession() as http:
-            async with http.post(url, json=body) as missing:
-                assert missing.status == 401
-            async with http.post(
-                url, json=body, headers={"X-Bot-Api-Secret-Token": "wrong"}
-            ) as bad:
-                assert bad.status == 401
-            headers = {"X-Bot-Api-Secret-Token": SECRET}
-            async with http.post(url, data=b"{not json", headers=headers) as garbage:
-                assert garbage.status == 200
-            odd = {
-                "event_name": "message.reaction.received",
-                "message": {"from": {"id": "ff66"}, "chat": {"id": "ff66"}},
-            }
-            async with http.post(url, json=odd, headers=headers) as unknown:
-                assert unknown.status == 200
-        async with db.transaction() as session:
-            accounts = (await session.scalars(select(ChannelAccount.external_id))).all()
-        assert accounts == ["ff66"]  # only the well-formed, authenticated call reached the engine
+    ready = zalo_webhook
+    url = f"{ready.channel.public_base_url}/zalo/webhook"
+    body = {"ok": True, "result": {"event_name": "message.text.received", "message": {}}}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(url, json=body) as missing:
+            assert missing.status == 401
+        async with http.post(url, json=body, headers={"X-Bot-Api-Secret-Token": "wrong"}) as bad:
+            assert bad.status == 401
+        headers = {"X-Bot-Api-Secret-Token": SECRET}
+        async with http.post(url, data=b"{not json", headers=headers) as garbage:
+            assert garbage.status == 200
+        odd = {
+            "event_name": "message.reaction.received",
+            "message": {"from": {"id": "ff66"}, "chat": {"id": "ff66"}},
+        }
+        async with http.post(url, json=odd, headers=headers) as unknown:
+            assert unknown.status == 200
+    async with db.transaction() as session:
+        accounts = (await session.scalars(select(ChannelAccount.external_id))).all()
+    assert accounts == ["ff66"]  # only the well-formed, authenticated call reached the engine
+
+
+async def test_webhook_calls_of_one_chat_are_processed_in_arrival_order(
+    zalo_webhook: Rig,
+) -> None:
+    ready = zalo_webhook
+    handled: list[str] = []
+    handle = ready.channel.engine.handle
+
+    async def slow_first(inbound: Inbound) -> list[Reply]:
+        if inbound.text == "một":
+            await asyncio.sleep(0.3)  # the first message takes long; the second must wait
+        replies = await handle(inbound)
+        handled.append(inbound.text)
+        return replies
+
+    ready.channel.engine.handle = slow_first  # type: ignore[method-assign]
+    url = f"{ready.channel.public_base_url}/zalo/webhook"
+    headers = {"X-Bot-Api-Secret-Token": SECRET}
+
+    def update(text: str, message_id: str) -> dict[str, object]:
+        message = {
+            "from": {"id": "aa11", "display_name": "Bác"},
+            "chat": {"id": "aa11", "chat_type": "PRIVATE"},
+            "text": text,
+            "message_id": message_id,
+            "date": 1,
+        }
+        return {"event_name": "message.text.received", "message": message}
+
+    async with aiohttp.ClientSession() as http:
+
+        async def post(text: str, message_id: str) -> int:
+            async with http.post(url, json=update(text, message_id), headers=headers) as r:
+                return r.status
+
+        first = asyncio.create_task(post("một", "m1"))
+        await asyncio.sleep(0.1)
+        assert await post("hai", "m2") == 200
+        assert await first == 200
+    assert handled == ["một", "hai"]
 
 
 async def test_cli_registers_the_webhook_with_the_configured_secret(tmp_path) -> None:
-    import asyncio
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     async with ZaloEmulator() as emu:
         env = {
             **os.environ,

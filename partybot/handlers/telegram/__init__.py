@@ -7,7 +7,6 @@ from partybot.handlers.telegram.channel import (
     make_bot,
     make_limiter,
 )
-from partybot.handlers.telegram.ordering import ChatQueues
 from partybot.handlers.telegram.polling import Poller
 from partybot.handlers.telegram.render import render, split_text
 from partybot.handlers.telegram.sender import CHANNEL, RetryPolicy, TelegramSender
@@ -16,7 +15,6 @@ from partybot.handlers.telegram.webhook import SECRET_HEADER, WebhookEndpoint, d
 __all__ = [
     "CHANNEL",
     "SECRET_HEADER",
-    "ChatQueues",
     "Poller",
     "RetryPolicy",
     "TelegramAdapter",

@@ -22,8 +22,8 @@ from sqlalchemy import update as sql_update
 from partybot.dialogs import texts
 from partybot.dialogs.engine import Engine
 from partybot.dialogs.model import Inbound, InboundKind, Reply
+from partybot.handlers.ordering import ChatQueues
 from partybot.handlers.sending import DeliveryError, Unreachable
-from partybot.handlers.telegram.ordering import ChatQueues
 from partybot.handlers.telegram.sender import CHANNEL, TelegramSender
 from partybot.storage.db import Database
 from partybot.storage.models import ChannelAccount, ProcessedUpdate

@@ -3,7 +3,8 @@
 Zalo has no buttons: choices go out as a numbered list, messages are cut under 2000 characters
 at line breaks, images are sent by URL from our web server, documents as a link. An update is
 processed before the webhook is acknowledged, so a crash lets Zalo deliver it again; duplicates
-are recognised by event and message id.
+are recognised by event and message id. Calls for one chat are processed in the order they
+arrived, as on Telegram; different chats go concurrently.
 """
 
 import asyncio
@@ -18,6 +19,7 @@ from partybot.dialogs.engine import Engine
 from partybot.dialogs.model import Attachment, Inbound, InboundKind, Reply
 from partybot.handlers import plaintext
 from partybot.handlers.files_web import file_url
+from partybot.handlers.ordering import ChatQueues
 from partybot.handlers.ratelimit import RateLimiter
 from partybot.handlers.sending import Rejected, RetryLater, Transient, Unreachable
 from partybot.handlers.zalo.client import (
@@ -119,6 +121,7 @@ class ZaloChannel:
         self.public_base_url = public_base_url
         self.poll_timeout = poll_timeout
         self._polling: asyncio.Task[None] | None = None
+        self.chats = ChatQueues()  # webhook calls of one chat, processed in arrival order
 
     @property
     def uses_webhook(self) -> bool:
@@ -157,7 +160,7 @@ class ZaloChannel:
         except (ValueError, TypeError):
             log.warning("zalo webhook: malformed body ignored")
             return web.json_response({"ok": True})
-        await self.process(update)
+        await self.chats.submit(update.chat_id, lambda: self.process(update))
         return web.json_response({"ok": True})
 
     async def poll(self) -> None:
