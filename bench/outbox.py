@@ -52,7 +52,7 @@ from partybot.storage.models import (  # noqa: E402
 )
 from tests.emulators.telegram import TelegramEmulator  # noqa: E402
 
-NOW = datetime(2026, 12, 5, 1, 30, tzinfo=UTC)  # 08:30 on the 5th in Hà Nội: reminder time
+NOW = datetime.now(UTC)  # the worker runs on real time: rows queued now are due now
 EVENT = "broadcast"  # a reminder-class notice the installed dialogs know how to render
 PARAMS = {
     "org": "Chi bộ Tổ dân phố số 5",
