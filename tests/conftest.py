@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from partybot.dialogs.engine import Engine
+from partybot.dialogs.flow import REGISTRY, Registry
 from partybot.settings import Settings
 from partybot.storage.db import Database
 from tests.support import databases
@@ -78,5 +79,13 @@ def settings(db_url: str) -> Settings:
 
 
 @pytest.fixture
-def engine(db: Database, settings: Settings, clock: FakeClock) -> Engine:
-    return Engine(db, settings, clock)
+def registry() -> Registry:
+    """The dialogs the engine knows; a test module overrides it to add the sample dialogs."""
+    import partybot.dialogs.installed  # noqa: F401  (each module registers itself)
+
+    return REGISTRY
+
+
+@pytest.fixture
+def engine(db: Database, settings: Settings, clock: FakeClock, registry: Registry) -> Engine:
+    return Engine(db, settings, clock, registry=registry)

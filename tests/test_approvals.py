@@ -5,10 +5,10 @@ from sqlalchemy import select
 
 from partybot.dialogs import texts
 from partybot.dialogs.engine import Engine
+from partybot.dialogs.flow import Registry
 from partybot.handlers.console import ConsoleChannel
 from partybot.services import approvals
 from partybot.services.sweeps import SWEEPS
-from partybot.settings import Settings
 from partybot.storage.db import Database
 from partybot.storage.models import Approval, OutboxMessage
 from tests.support.clock import FakeClock
@@ -18,8 +18,8 @@ from tests.support.world import World, build_world
 
 
 @pytest.fixture
-def engine(db: Database, settings: Settings, clock: FakeClock) -> Engine:
-    return Engine(db, settings, clock, registry=registry_with_samples())
+def registry() -> Registry:
+    return registry_with_samples()
 
 
 @pytest.fixture

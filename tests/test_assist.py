@@ -5,19 +5,18 @@ from sqlalchemy import select
 
 from partybot.dialogs import texts
 from partybot.dialogs.engine import Engine
+from partybot.dialogs.flow import Registry
 from partybot.handlers.console import ConsoleChannel
-from partybot.settings import Settings
 from partybot.storage.db import Database
 from partybot.storage.models import AuditEntry, OutboxMessage
-from tests.support.clock import FakeClock
 from tests.support.sample_dialog import registry_with_samples
 from tests.support.transcript import Person
 from tests.support.world import World, add_helper, build_world
 
 
 @pytest.fixture
-def engine(db: Database, settings: Settings, clock: FakeClock) -> Engine:
-    return Engine(db, settings, clock, registry=registry_with_samples())
+def registry() -> Registry:
+    return registry_with_samples()
 
 
 @pytest.fixture

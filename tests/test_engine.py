@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from partybot.dialogs import texts
 from partybot.dialogs.engine import Engine
+from partybot.dialogs.flow import Registry
 from partybot.dialogs.model import Inbound, InboundKind
 from partybot.services import notifications
 from partybot.settings import Settings
@@ -19,8 +20,8 @@ from tests.support.world import World, build_world
 
 
 @pytest.fixture
-def engine(db: Database, settings: Settings, clock: FakeClock) -> Engine:
-    return Engine(db, settings, clock, registry=registry_with_samples())
+def registry() -> Registry:
+    return registry_with_samples()
 
 
 @pytest.fixture

@@ -12,16 +12,12 @@ from redis.asyncio import Redis
 from sqlalchemy import insert, select
 
 from partybot.bot.worker import OutboxWorker
-from partybot.dialogs.engine import Engine
 from partybot.dialogs.flow import Registry
-from partybot.dialogs.model import Reply
 from partybot.handlers.ratelimit import LocalRateLimiter, RedisRateLimiter
 from partybot.services import outbox
-from partybot.settings import Settings
 from partybot.storage.db import Database
 from partybot.storage.models import ChannelAccount, Member, OutboxStatus, Urgency
 from tests.emulators.telegram import TelegramEmulator
-from tests.support.clock import FakeClock
 from tests.support.delivery import MovingClock, rows, telegram_sender, until
 from tests.support.sample_dialog import registry_with_samples
 from tests.support.world import build_world
@@ -32,14 +28,7 @@ CHAT_BASE = 500_000
 
 @pytest.fixture
 def registry() -> Registry:
-    registry = registry_with_samples()
-    registry.notice("test.note")(lambda params: Reply(params["text"]))
-    return registry
-
-
-@pytest.fixture
-def engine(db: Database, settings: Settings, clock: FakeClock, registry: Registry) -> Engine:
-    return Engine(db, settings, clock, registry=registry)
+    return registry_with_samples()
 
 
 async def members_with_rows(db: Database, members: int, per_member: int) -> None:

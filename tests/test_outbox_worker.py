@@ -12,7 +12,7 @@ from partybot.bot.worker import OutboxWorker
 from partybot.dialogs import texts
 from partybot.dialogs.engine import Engine
 from partybot.dialogs.flow import Registry
-from partybot.dialogs.model import Inbound, Reply
+from partybot.dialogs.model import Inbound
 from partybot.handlers.sending import Sender
 from partybot.handlers.telegram import RetryPolicy
 from partybot.handlers.zalo.client import ZaloBotClient
@@ -40,14 +40,7 @@ AN, BINH, CUONG = 7001, 7002, 7003  # Telegram chat ids
 
 @pytest.fixture
 def registry() -> Registry:
-    registry = registry_with_samples()
-    registry.notice("test.note")(lambda params: Reply(params["text"]))
-    return registry
-
-
-@pytest.fixture
-def engine(db: Database, settings: Settings, clock: FakeClock, registry: Registry) -> Engine:
-    return Engine(db, settings, clock, registry=registry)
+    return registry_with_samples()
 
 
 @pytest.fixture

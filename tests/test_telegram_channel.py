@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from partybot.dialogs import texts
 from partybot.dialogs.engine import Engine
+from partybot.dialogs.flow import Registry
 from partybot.dialogs.model import Attachment, Choice, Inbound, Reply
 from partybot.handlers.sending import Rejected, RetryLater, Transient, Unreachable
 from partybot.handlers.telegram import SECRET_HEADER, TelegramChannel
@@ -19,7 +20,6 @@ from partybot.settings import Settings
 from partybot.storage.db import Database
 from partybot.storage.models import ProcessedUpdate
 from tests.emulators.telegram import TelegramEmulator, tiny_png
-from tests.support.clock import FakeClock
 from tests.support.sample_dialog import registry_with_samples
 from tests.support.telegram import (
     Phone,
@@ -39,8 +39,8 @@ async def emu() -> AsyncIterator[TelegramEmulator]:
 
 
 @pytest.fixture
-def engine(db: Database, settings: Settings, clock: FakeClock) -> Engine:
-    return Engine(db, settings, clock, registry=registry_with_samples())
+def registry() -> Registry:
+    return registry_with_samples()
 
 
 @pytest.fixture

@@ -12,13 +12,13 @@ from sqlalchemy import select
 
 from partybot.dialogs import texts
 from partybot.dialogs.engine import Engine
+from partybot.dialogs.flow import Registry
 from partybot.handlers.telegram import TelegramChannel
 from partybot.services import approvals, identity
 from partybot.settings import Settings
 from partybot.storage.db import Database
 from partybot.storage.models import Approval, Conversation, OutboxMessage
 from tests.emulators.telegram import TelegramEmulator
-from tests.support.clock import FakeClock
 from tests.support.sample_dialog import registry_with_samples
 from tests.support.telegram import MODES, Phone, account, channel_settings, running
 from tests.support.world import World, build_world
@@ -33,8 +33,8 @@ async def emu() -> AsyncIterator[TelegramEmulator]:
 
 
 @pytest.fixture
-def engine(db: Database, settings: Settings, clock: FakeClock) -> Engine:
-    return Engine(db, settings, clock, registry=registry_with_samples())
+def registry() -> Registry:
+    return registry_with_samples()
 
 
 @pytest.fixture

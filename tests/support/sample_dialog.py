@@ -19,6 +19,7 @@ from partybot.dialogs.flow import (
     Switch,
     everyone,
 )
+from partybot.dialogs.model import Reply
 
 form = Dialog("form", "Thủ tục mẫu")
 
@@ -116,6 +117,7 @@ def registry_with_samples() -> Registry:
         notices=dict(REGISTRY.notices),
     )
     sample_kind()
+    registry.notice("test.note")(lambda params: Reply(params["text"]))  # outbox rows in tests
     registry.dialog(form)
     registry.dialog(counter)
     registry.menu_entry(
