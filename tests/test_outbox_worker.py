@@ -247,9 +247,9 @@ async def test_unreachable_everywhere_tells_the_secretary_once(
         "\n".join(
             [
                 texts.CONTACT_HEAD.format(count=3),
-                "1. Hoàng Văn Em — 0912 000 005 — " + texts.CONTACT_NEVER_JOINED,
+                "1. Nguyễn Văn An — 0912 000 001 — " + texts.CONTACT_BLOCKED,  # by given name
                 "2. Lê Văn Cường — 0912 000 003 — " + texts.CONTACT_NEVER_JOINED,  # by residence
-                "3. Nguyễn Văn An — 0912 000 001 — " + texts.CONTACT_BLOCKED,
+                "3. Hoàng Văn Em — 0912 000 005 — " + texts.CONTACT_NEVER_JOINED,
             ]
         )
     )

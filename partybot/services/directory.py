@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from partybot.services.textnorm import fold
 from partybot.storage.models import Member, Organisation, Role, RoleKind
 
 APPROVER_ROLES = (RoleKind.SECRETARY, RoleKind.DEPUTY_SECRETARY)
@@ -26,6 +27,12 @@ class HeldRole:
     role: str
     org_id: int
     org_name: str
+
+
+def name_order(member: Member) -> tuple[str, str]:
+    """Vietnamese lists go by given name (the last word), then the whole name, diacritics aside."""
+    folded = fold(member.full_name)
+    return folded.rsplit(" ", 1)[-1], folded
 
 
 async def member_by_phone(session: AsyncSession, phone: str) -> Member | None:

@@ -133,5 +133,5 @@ async def contact_in_person(session: AsyncSession, org_ids: Collection[int]) -> 
             select(ChannelAccount.member_id).where(ChannelAccount.member_id.in_(list(found)))
         )
     )
-    people = sorted(found.values(), key=lambda member: (member.full_name, member.id))
+    people = sorted(found.values(), key=directory.name_order)
     return [ToContact(member, member.id in linked) for member in people]
