@@ -538,6 +538,20 @@ def _combine(recall: float, precision: float, adjacency: float) -> float:
     return 100 * ((1 - _ADJACENCY) * overlap + _ADJACENCY * adjacency)
 
 
+def _least_upper(floor: float, weight: float) -> float:
+    """The least weight a phrase must share with a message of content weight `weight` to score
+    `floor`, even with all of the phrase matched and perfect word order (_combine solved for
+    precision; a greeting's phrases divide by the larger whole weight, so it holds for them too).
+
+    Phrases are tried best-matched first, so the first one below it ends the search. A hair is
+    taken off so that rounding never ends it early.
+    """
+    overlap = (floor / 100 - _ADJACENCY) / (1 - _ADJACENCY)
+    if overlap <= 0:
+        return 0.0
+    return weight * overlap / (2 - overlap) * (1 - 1e-9)
+
+
 _EN_WORDS = frozenset(
     {
         "a",
@@ -923,9 +937,17 @@ class Matcher:
         light_total = sum(w for _, w in light) if heavy else 0.0
         best: dict[str, float] = {}
         top = 0.0
+        # Scores below `floor` are not worked out (see _SCORE_RANGE); nor is any phrase once even
+        # a perfect match of it would share too little of the message to reach the floor.
+        floor = _SCORE_FLOOR
+        least = _least_upper(floor, content_weight)
         phrases = self._phrases
         # Best-matched phrases first, so that weaker phrases are skipped below.
-        for index, matched in sorted(overlap.items(), key=lambda item: -item[1]):
+        for index in sorted(overlap, key=overlap.__getitem__, reverse=True):
+            matched = overlap[index]
+            upper = matched + light_total
+            if upper < least:
+                break
             phrase = phrases[index]
             label = phrase.label
             if allowed is not None and not _allows(allowed, label):
@@ -933,11 +955,10 @@ class Matcher:
             denominator = qweight if phrase.social else content_weight
             # Most phrases found share only a common word: skip those that cannot matter, by
             # the score they would have with every light word and perfect word order.
-            upper = matched + light_total
             recall = upper / phrase.weight if upper < phrase.weight else 1.0
             precision = upper / denominator if upper < denominator else 1.0
             ceiling = _combine(recall, precision, 1.0)
-            if ceiling < max(_SCORE_FLOOR, top - _SCORE_RANGE) or ceiling <= best.get(label, 0.0):
+            if ceiling < floor or ceiling <= best.get(label, 0.0):
                 continue
             if light_total:
                 matched += sum(w for t, w in light if t in phrase.tokens)
@@ -954,7 +975,10 @@ class Matcher:
                 score *= _QUESTION_MISMATCH
             if score > best.get(label, 0.0):
                 best[label] = score
-                top = max(top, score)
+                if score > top:
+                    top = score
+                    floor = max(_SCORE_FLOOR, top - _SCORE_RANGE)
+                    least = _least_upper(floor, content_weight)
         spaced = f" {' '.join(tokens)} "
         for label, cues in self._cues.items():
             score = best.get(label, 0.0)
