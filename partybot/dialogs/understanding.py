@@ -930,10 +930,10 @@ class Matcher:
         known = [(t, self._weights[t]) for t in qset if t in self._weights]
         heavy = [(t, w) for t, w in known if w > _FUNCTION_WEIGHT]
         light = [(t, w) for t, w in known if w <= _FUNCTION_WEIGHT]
-        overlap: dict[int, float] = defaultdict(float)
+        overlap: dict[int, float] = {}
         for tok, weight in heavy or light:
             for index in self._postings[tok]:
-                overlap[index] += weight
+                overlap[index] = overlap.get(index, 0.0) + weight
         light_total = sum(w for _, w in light) if heavy else 0.0
         best: dict[str, float] = {}
         top = 0.0
