@@ -526,6 +526,10 @@ _CUE_BONUS, _CUE_FLOOR = 10.0, 35.0
 # Scores below the floor, or this far below the best so far, are not worked out: they can
 # neither win nor change a winner's margin, nor be worth offering as an alternative.
 _SCORE_FLOOR, _SCORE_RANGE = 30.0, 30.0
+# A bound is trusted to skip work only by more than float rounding could take from it.
+_ROUNDING = 1e-9
+# Labels a Match reports: the best and three alternatives.
+_SHOWN = 4
 
 
 def _combine(recall: float, precision: float, adjacency: float) -> float:
@@ -912,6 +916,16 @@ class Matcher:
 
     def scores(self, text: str, allowed: Collection[str] | None = None) -> list[tuple[str, float]]:
         """Every label that shares a word with the message, best first, with its score."""
+        return self._ranked(text, allowed, None)
+
+    def _ranked(
+        self, text: str, allowed: Collection[str] | None, limit: int | None
+    ) -> list[tuple[str, float]]:
+        """The first `limit` of `scores` (all when None), with the same scores and order.
+
+        A label below the `limit` best found so far cannot be among the first `limit`, so its
+        phrases are not worked out: match() needs four labels, a message about dues finds forty.
+        """
         clauses = self._clauses(text)
         if not clauses:
             return []
@@ -935,8 +949,12 @@ class Matcher:
             for index in self._postings[tok]:
                 overlap[index] = overlap.get(index, 0.0) + weight
         light_total = sum(w for _, w in light) if heavy else 0.0
+        spaced = f" {' '.join(tokens)} "
+        cued = {label for label, cues in self._cues.items() if any(cue in spaced for cue in cues)}
         best: dict[str, float] = {}
         top = 0.0
+        # The `limit`th best score so far; a cue can still lift a cued label above it.
+        kth = 0.0
         # Scores below `floor` are not worked out (see _SCORE_RANGE); nor is any phrase once even
         # a perfect match of it would share too little of the message to reach the floor.
         floor = _SCORE_FLOOR
@@ -960,12 +978,22 @@ class Matcher:
             ceiling = _combine(recall, precision, 1.0)
             if ceiling < floor or ceiling <= best.get(label, 0.0):
                 continue
-            if light_total:
-                matched += sum(w for t, w in light if t in phrase.tokens)
+            # Nor are phrases that cannot beat the `limit`th label, or their label's best with
+            # their actual word order (cheap to know); the label keeps its place among equal
+            # scores as if they had been worked out.
+            beaten = best.get(label, 0.0) if label in cued else max(best.get(label, 0.0), kth)
+            if ceiling < beaten:
+                best.setdefault(label, 0.0)
+                continue
             if phrase.bigrams:
                 adjacency = len(phrase.bigrams & qbigrams) / len(phrase.bigrams)
             else:
                 adjacency = 1.0 if qcontent <= phrase.tokens else 0.0
+            if _combine(recall, precision, adjacency) < beaten - _ROUNDING:
+                best.setdefault(label, 0.0)
+                continue
+            if light_total:
+                matched += sum(w for t, w in light if t in phrase.tokens)
             score = _combine(matched / phrase.weight, min(1.0, matched / denominator), adjacency)
             if (phrase.negates or qnegated) and (
                 (phrase.negates - qnegated) & qset or (qnegated - phrase.negates) & phrase.tokens
@@ -975,16 +1003,18 @@ class Matcher:
                 score *= _QUESTION_MISMATCH
             if score > best.get(label, 0.0):
                 best[label] = score
+                if limit is not None and len(best) >= limit:
+                    kth = sorted(best.values(), reverse=True)[limit - 1]
                 if score > top:
                     top = score
                     floor = max(_SCORE_FLOOR, top - _SCORE_RANGE)
-                    least = _least_upper(floor, content_weight)
-        spaced = f" {' '.join(tokens)} "
-        for label, cues in self._cues.items():
+                # A cued label's score may still rise above kth, so then only the floor stops.
+                least = _least_upper(floor if cued else max(floor, kth), content_weight)
+        for label in self._cues:
             score = best.get(label, 0.0)
-            if score >= _CUE_FLOOR and any(cue in spaced for cue in cues):
+            if score >= _CUE_FLOOR and label in cued:
                 best[label] = score + _CUE_BONUS * (100.0 - score) / 50.0
-        return sorted(best.items(), key=lambda item: -item[1])
+        return sorted(best.items(), key=lambda item: -item[1])[:limit]
 
     def match(self, text: str, allowed: Collection[str] | None = None) -> Match:
         """The best label for `text`, restricted to `allowed` labels when given.
@@ -998,7 +1028,7 @@ class Matcher:
         if not any(c.isalpha() for c in folded):
             return Match(NONE, 0.0, False)
         limits = self.thresholds
-        ranked = self.scores(text, allowed)
+        ranked = self._ranked(text, allowed, _SHOWN)
         top_label, top_score = ranked[0] if ranked else (NONE, 0.0)
         english_ok = allowed is None or ENGLISH in allowed
         if english_ok and top_score < 99 and _is_english(text, folded.split()):
