@@ -755,6 +755,8 @@ class _Phrase:
 
 def _negated(tokens: Sequence[str]) -> frozenset[str]:
     """The words a negating "không" applies to: the first meaningful word after it."""
+    if "khongx" not in tokens:  # most messages: no need to look word by word
+        return frozenset()
     found: set[str] = set()
     for i, tok in enumerate(tokens):
         if tok == "khongx":
@@ -762,6 +764,13 @@ def _negated(tokens: Sequence[str]) -> frozenset[str]:
             if word is not None:
                 found.add(word)
     return frozenset(found)
+
+
+def _any_cue(cues: Iterable[str]) -> re.Pattern[str]:
+    """One search for any of a label's cues, as whole words of a canonical message with a
+    space at each end: a regex alternation scans the message once, not once per cue."""
+    spaced = (f" {' '.join(_canonical(normalise(cue).split()))} " for cue in cues)
+    return re.compile("|".join(map(re.escape, spaced)))
 
 
 class Matcher:
@@ -848,10 +857,8 @@ class Matcher:
             for tok in tokset:
                 self._postings[tok].append(index)
         # Cue words mark one label among close ones ("ở hẳn" an official transfer).
-        self._cues: dict[str, tuple[str, ...]] = {
-            label: tuple(f" {' '.join(_canonical(normalise(cue).split()))} " for cue in cues)
-            for label, cues in cues_by_label.items()
-            if cues
+        self._cues: dict[str, re.Pattern[str]] = {
+            label: _any_cue(cues) for label, cues in cues_by_label.items() if cues
         }
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
@@ -931,17 +938,18 @@ class Matcher:
             return []
         tokens = [tok for clause in clauses for tok in clause]
         qset = set(tokens)
-        qcontent = {t for t in qset if t not in _PARTICLES and t not in _FUNCTION_WORDS}
+        qcontent = qset - _PARTICLES - _FUNCTION_WORDS
         qbigrams = {pair for clause in clauses for pair in pairwise(clause)}
         qnegated = frozenset().union(*(_negated(clause) for clause in clauses))
         asks = "hoigi" in qset
-        qweight = sum(self._weight(t) for t in qset)
-        social = sum(self._weight(t) for t in qset & _SOCIAL_WORDS)
+        weights = {t: self._weight(t) for t in qset}
+        qweight = sum(weights.values())
+        social = sum(weights[t] for t in qset & _SOCIAL_WORDS)
         # A request that comes with a greeting or thanks is judged without them.
         content_weight = max(qweight - social, min(qweight, 1.0))
         # Phrases are found through the message's meaningful words; light words ("có", "không")
         # only add to phrases found that way, unless the message has nothing else ("có ạ").
-        known = [(t, self._weights[t]) for t in qset if t in self._weights]
+        known = [(t, w) for t, w in weights.items() if t in self._weights]
         heavy = [(t, w) for t, w in known if w > _FUNCTION_WEIGHT]
         light = [(t, w) for t, w in known if w <= _FUNCTION_WEIGHT]
         overlap: dict[int, float] = {}
@@ -950,7 +958,7 @@ class Matcher:
                 overlap[index] = overlap.get(index, 0.0) + weight
         light_total = sum(w for _, w in light) if heavy else 0.0
         spaced = f" {' '.join(tokens)} "
-        cued = {label for label, cues in self._cues.items() if any(cue in spaced for cue in cues)}
+        cued = {label for label, cue in self._cues.items() if cue.search(spaced)}
         best: dict[str, float] = {}
         top = 0.0
         # The `limit`th best score so far; a cue can still lift a cued label above it.
