@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
 from string import Formatter
 
@@ -969,8 +970,7 @@ class Matcher:
         least = _least_upper(floor, content_weight)
         phrases = self._phrases
         # Best-matched phrases first, so that weaker phrases are skipped below.
-        for index in sorted(overlap, key=overlap.__getitem__, reverse=True):
-            matched = overlap[index]
+        for index, matched in sorted(overlap.items(), key=itemgetter(1), reverse=True):
             upper = matched + light_total
             if upper < least:
                 break
@@ -984,12 +984,13 @@ class Matcher:
             recall = upper / phrase.weight if upper < phrase.weight else 1.0
             precision = upper / denominator if upper < denominator else 1.0
             ceiling = _combine(recall, precision, 1.0)
-            if ceiling < floor or ceiling <= best.get(label, 0.0):
+            known = best.get(label, 0.0)
+            if ceiling < floor or ceiling <= known:
                 continue
             # Nor are phrases that cannot beat the `limit`th label, or their label's best with
             # their actual word order (cheap to know); the label keeps its place among equal
             # scores as if they had been worked out.
-            beaten = best.get(label, 0.0) if label in cued else max(best.get(label, 0.0), kth)
+            beaten = known if label in cued or known >= kth else kth
             if ceiling < beaten:
                 best.setdefault(label, 0.0)
                 continue
@@ -1009,7 +1010,7 @@ class Matcher:
                 score *= _NEGATION_MISMATCH
             if asks and phrase.requests:
                 score *= _QUESTION_MISMATCH
-            if score > best.get(label, 0.0):
+            if score > known:
                 best[label] = score
                 if limit is not None and len(best) >= limit:
                     kth = sorted(best.values(), reverse=True)[limit - 1]
