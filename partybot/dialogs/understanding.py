@@ -179,6 +179,18 @@ _BEFORE_FOLDING = {"dừng": "ngừng", "đóng": "nộp"}
 _BEFORE_FOLDING_RE = re.compile(r"\b(" + "|".join(_BEFORE_FOLDING) + r")\b")
 
 
+@lru_cache(maxsize=8192)
+def _folded(word: str) -> tuple[str, ...]:
+    """fold() of one typed word, split; remembered, since members use few distinct words."""
+    return tuple(fold(word).split())
+
+
+def _fold_split(text: str) -> list[str]:
+    """fold(text).split(), a word at a time: case, accents and punctuation are folded per
+    character (decomposition never reorders across a space), so the words fold on their own."""
+    return [token for word in text.split() for token in _folded(word)]
+
+
 def normalise(text: str) -> str:
     """fold() plus chat shorthand expanded and number words before a unit written as digits.
 
@@ -186,7 +198,7 @@ def normalise(text: str) -> str:
     Pronouns (e, a, c) are kept as typed.
     """
     text = _BEFORE_FOLDING_RE.sub(lambda m: _BEFORE_FOLDING[m[1]], nfc(text).casefold())
-    tokens = fold(text).split()
+    tokens = _fold_split(text)
     expanded: list[str] = []
     i = 0
     while i < len(tokens):
@@ -1033,14 +1045,14 @@ class Matcher:
         pasted page must not cost more than a question.
         """
         text = text[:MAX_CHARS]
-        folded = fold(text)
-        if not any(c.isalpha() for c in folded):
+        folded = _fold_split(text)
+        if not any(c.isalpha() for token in folded for c in token):
             return Match(NONE, 0.0, False)
         limits = self.thresholds
         ranked = self._ranked(text, allowed, _SHOWN)
         top_label, top_score = ranked[0] if ranked else (NONE, 0.0)
         english_ok = allowed is None or ENGLISH in allowed
-        if english_ok and top_score < 99 and _is_english(text, folded.split()):
+        if english_ok and top_score < 99 and _is_english(text, folded):
             return Match(ENGLISH, 100.0, True, [(lbl, round(s, 1)) for lbl, s in ranked[:3]])
         if top_score < limits.suggest:
             return Match(
