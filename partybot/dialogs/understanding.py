@@ -105,6 +105,7 @@ _ABBREVIATION_PAIRS: dict[tuple[str, str], str] = {
     ("thank", "you"): "cam on",
     ("thanks", "you"): "cam on",
 }
+_PAIR_HEADS = frozenset(first for first, _ in _ABBREVIATION_PAIRS)
 
 _UNIT_WORDS = frozenset(
     {"thang", "nam", "ngay", "tuan", "tuoi", "lan", "trieu", "nghin", "ngan", "phan", "nguoi"}
@@ -122,6 +123,7 @@ _DIGIT_WORDS = {
 }
 # After "mươi", "mốt"/"lăm"/"tư" are the units digit (hai mươi mốt, ba mươi lăm, bốn mươi tư).
 _TAIL_WORDS = {**_DIGIT_WORDS, "lam": 5, "nham": 5, "tu": 4}
+_NUMBER_STARTS = frozenset({"muoi", *_DIGIT_WORDS})
 
 
 def _number_spans(tokens: Sequence[str], start: int) -> list[tuple[int, int]]:
@@ -156,7 +158,8 @@ def _numbers_before_units(tokens: list[str]) -> list[str]:
     out: list[str] = []
     i, n = 0, len(tokens)
     while i < n:
-        for value, end in _number_spans(tokens, i):
+        # Most words start no number: not worth asking _number_spans about.
+        for value, end in _number_spans(tokens, i) if tokens[i] in _NUMBER_STARTS else ():
             if end < n and tokens[end] in _UNIT_WORDS:
                 names_a_month = (
                     tokens[end] in {"thang", "nam"}
@@ -197,19 +200,24 @@ def normalise(text: str) -> str:
     "Đóng đp ko?" -> "nop dang phi khong"; "đi vắng ba tháng" -> "di vang 3 thang".
     Pronouns (e, a, c) are kept as typed.
     """
+    return " ".join(_normalised(text))
+
+
+def _normalised(text: str) -> list[str]:
+    """normalise() as its tokens, for the matcher, which would only split the string again."""
     text = _BEFORE_FOLDING_RE.sub(lambda m: _BEFORE_FOLDING[m[1]], nfc(text).casefold())
     tokens = _fold_split(text)
     expanded: list[str] = []
-    i = 0
-    while i < len(tokens):
-        pair = _ABBREVIATION_PAIRS.get((tokens[i], tokens[i + 1])) if i + 1 < len(tokens) else None
-        if pair is not None:
-            expanded.extend(pair.split())
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if tok in _PAIR_HEADS and i + 1 < n and (tok, tokens[i + 1]) in _ABBREVIATION_PAIRS:
+            expanded += _ABBREVIATION_PAIRS[tok, tokens[i + 1]].split()
             i += 2
-            continue
-        expanded.extend(_ABBREVIATIONS.get(tokens[i], tokens[i]).split())
-        i += 1
-    return " ".join(_numbers_before_units(expanded))
+        else:
+            expanded += _ABBREVIATIONS[tok].split() if tok in _ABBREVIATIONS else (tok,)
+            i += 1
+    return _numbers_before_units(expanded)
 
 
 _NUMBER_FILLERS = frozenset(
@@ -913,7 +921,7 @@ class Matcher:
         clauses: list[list[str]] = []
         for part in _CLAUSE_BREAK.split(text):
             words: list[str] = []
-            for tok in normalise(part).split():
+            for tok in _normalised(part):
                 if tok not in self._weights and tok not in self._plain_words:
                     fixed = self._correct(tok)
                     if fixed is not None:
