@@ -1032,7 +1032,7 @@ class Matcher:
                 score *= _QUESTION_MISMATCH
             if score > known:
                 best[label] = score
-                if limit is not None and len(best) >= limit:
+                if limit is not None and score > kth and len(best) >= limit:
                     kth = sorted(best.values(), reverse=True)[limit - 1]
                 if score > top:
                     top = score
