@@ -1000,10 +1000,14 @@ class Matcher:
                 continue
             denominator = qweight if phrase.social else content_weight
             # Most phrases found share only a common word: skip those that cannot matter, by
-            # the score they would have with every light word and perfect word order.
+            # the score they would have with every light word and perfect word order. That is
+            # _combine(recall, precision, 1.0) written out (both shares are above 0), since this
+            # runs for every phrase found and the call would cost as much as the sum.
             recall = upper / phrase.weight if upper < phrase.weight else 1.0
             precision = upper / denominator if upper < denominator else 1.0
-            ceiling = _combine(recall, precision, 1.0)
+            ceiling = 100 * (
+                (1 - _ADJACENCY) * (2 * precision * recall / (precision + recall)) + _ADJACENCY
+            )
             known = best.get(label, 0.0)
             if ceiling < floor or ceiling <= known:
                 continue
