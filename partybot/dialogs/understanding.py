@@ -1022,7 +1022,8 @@ class Matcher:
                 adjacency = len(phrase.bigrams & qbigrams) / len(phrase.bigrams)
             else:
                 adjacency = 1.0 if qcontent <= phrase.tokens else 0.0
-            if _combine(recall, precision, adjacency) < beaten - _ROUNDING:
+            # The ceiling with it: word order is the last _ADJACENCY of the score.
+            if ceiling - 100 * _ADJACENCY * (1 - adjacency) < beaten - _ROUNDING:
                 best.setdefault(label, 0.0)
                 continue
             if light_total:
