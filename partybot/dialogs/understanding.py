@@ -973,8 +973,12 @@ class Matcher:
         known = [(t, w) for t, w in weights.items() if t in self._weights]
         heavy = [(t, w) for t, w in known if w > _FUNCTION_WEIGHT]
         light = [(t, w) for t, w in known if w <= _FUNCTION_WEIGHT]
+        found = heavy or light
         overlap: dict[int, float] = {}
-        for tok, weight in heavy or light:
+        if found:  # the first word's phrases all start at its weight: set in bulk
+            first, weight = found[0]
+            overlap = dict.fromkeys(self._postings[first], weight)
+        for tok, weight in found[1:]:
             for index in self._postings[tok]:
                 overlap[index] = overlap.get(index, 0.0) + weight
         light_total = sum(w for _, w in light) if heavy else 0.0
