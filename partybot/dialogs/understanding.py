@@ -1052,7 +1052,7 @@ class Matcher:
             score = best.get(label, 0.0)
             if score >= _CUE_FLOOR and label in cued:
                 best[label] = score + _CUE_BONUS * (100.0 - score) / 50.0
-        return sorted(best.items(), key=lambda item: -item[1])[:limit]
+        return sorted(best.items(), key=itemgetter(1), reverse=True)[:limit]
 
     def match(self, text: str, allowed: Collection[str] | None = None) -> Match:
         """The best label for `text`, restricted to `allowed` labels when given.
