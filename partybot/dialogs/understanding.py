@@ -563,18 +563,18 @@ def _combine(recall: float, precision: float, adjacency: float) -> float:
     return 100 * ((1 - _ADJACENCY) * overlap + _ADJACENCY * adjacency)
 
 
-def _least_upper(floor: float, weight: float) -> float:
-    """The least weight a phrase must share with a message of content weight `weight` to score
-    `floor`, even with all of the phrase matched and perfect word order (_combine solved for
+def _least_upper(score: float, weight: float) -> float:
+    """The least weight a phrase must share with a message of content weight `weight` to reach
+    `score`, even with all of the phrase matched and perfect word order (_combine solved for
     precision; a greeting's phrases divide by the larger whole weight, so it holds for them too).
 
-    Phrases are tried best-matched first, so the first one below it ends the search. A hair is
-    taken off so that rounding never ends it early.
+    Phrases are tried best-matched first, so the first one below it ends the search. _ROUNDING
+    is taken off so that float rounding never ends it early.
     """
-    overlap = (floor / 100 - _ADJACENCY) / (1 - _ADJACENCY)
+    overlap = (score / 100 - _ADJACENCY) / (1 - _ADJACENCY)
     if overlap <= 0:
         return 0.0
-    return weight * overlap / (2 - overlap) * (1 - 1e-9)
+    return weight * overlap / (2 - overlap) * (1 - _ROUNDING)
 
 
 _EN_WORDS = frozenset(
@@ -989,7 +989,8 @@ class Matcher:
         # The `limit`th best score so far; a cue can still lift a cued label above it.
         kth = 0.0
         # Scores below `floor` are not worked out (see _SCORE_RANGE); nor is any phrase once even
-        # a perfect match of it would share too little of the message to reach the floor.
+        # a perfect match of it would share too little of the message to reach the floor (or,
+        # with no cued label, the `limit`th label).
         floor = _SCORE_FLOOR
         least = _least_upper(floor, content_weight)
         phrases = self._phrases
@@ -1026,7 +1027,7 @@ class Matcher:
                 adjacency = len(phrase.bigrams & qbigrams) / len(phrase.bigrams)
             else:
                 adjacency = 1.0 if qcontent <= phrase.tokens else 0.0
-            # The ceiling with it: word order is the last _ADJACENCY of the score.
+            # The ceiling with the actual word order: _combine is linear in adjacency.
             if ceiling - 100 * _ADJACENCY * (1 - adjacency) < beaten - _ROUNDING:
                 best.setdefault(label, 0.0)
                 continue
