@@ -42,7 +42,7 @@ def main() -> None:
     start = time.perf_counter()
     matcher = Matcher.default()
     built = (time.perf_counter() - start) * 1000
-    for text in texts:  # warm the spelling-correction cache, as a running bot would be
+    for text in texts:  # warm the per-word caches (folding, spelling), as in a running bot
         matcher.match(text)
     base = timings(fold, texts, args.rounds)
     match = timings(matcher.match, texts, args.rounds)

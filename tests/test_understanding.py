@@ -15,6 +15,7 @@ from partybot.dialogs.understanding import (
     FaqEntry,
     Intent,
     Matcher,
+    _fold_split,
     evaluate,
     format_report,
     load_catalogue,
@@ -230,6 +231,16 @@ def test_very_long_input_reads_only_the_start(matcher: Matcher) -> None:
     assert matcher.match("cháu ơi bác muốn nộp đảng phí " + "🙂" * 9_970).label == "dues"
     assert matcher.match("x" * 10_000).label == NONE
     assert matcher.match(" ".join(f"tu{i}" for i in range(2_000))).label == NONE
+
+
+# Whitespace str.split() cuts at, combining marks (one that case-folds into a letter, one that
+# does not combine), and letters that fold or case-fold to more than one character.
+_FOLD_EDGES = "\t\n\x1c\x85\xa0\u2000\u3000\u0301\u0323\u0345\u034fđĐßİﬁạỘ.,_a1 "
+
+
+@given(st.one_of(st.text(max_size=200), st.text(st.sampled_from(_FOLD_EDGES), max_size=40)))
+def test_the_matcher_folds_word_by_word_as_fold_does_the_whole_text(text: str) -> None:
+    assert _fold_split(text) == fold(text).split()
 
 
 @settings(max_examples=150, deadline=None)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
 from string import Formatter
 
@@ -104,6 +105,7 @@ _ABBREVIATION_PAIRS: dict[tuple[str, str], str] = {
     ("thank", "you"): "cam on",
     ("thanks", "you"): "cam on",
 }
+_PAIR_HEADS = frozenset(first for first, _ in _ABBREVIATION_PAIRS)
 
 _UNIT_WORDS = frozenset(
     {"thang", "nam", "ngay", "tuan", "tuoi", "lan", "trieu", "nghin", "ngan", "phan", "nguoi"}
@@ -121,6 +123,7 @@ _DIGIT_WORDS = {
 }
 # After "mươi", "mốt"/"lăm"/"tư" are the units digit (hai mươi mốt, ba mươi lăm, bốn mươi tư).
 _TAIL_WORDS = {**_DIGIT_WORDS, "lam": 5, "nham": 5, "tu": 4}
+_NUMBER_STARTS = frozenset({"muoi", *_DIGIT_WORDS})
 
 
 def _number_spans(tokens: Sequence[str], start: int) -> list[tuple[int, int]]:
@@ -155,7 +158,8 @@ def _numbers_before_units(tokens: list[str]) -> list[str]:
     out: list[str] = []
     i, n = 0, len(tokens)
     while i < n:
-        for value, end in _number_spans(tokens, i):
+        # Most words start no number: not worth asking _number_spans about.
+        for value, end in _number_spans(tokens, i) if tokens[i] in _NUMBER_STARTS else ():
             if end < n and tokens[end] in _UNIT_WORDS:
                 names_a_month = (
                     tokens[end] in {"thang", "nam"}
@@ -178,25 +182,42 @@ _BEFORE_FOLDING = {"dừng": "ngừng", "đóng": "nộp"}
 _BEFORE_FOLDING_RE = re.compile(r"\b(" + "|".join(_BEFORE_FOLDING) + r")\b")
 
 
+@lru_cache(maxsize=8192)
+def _folded(word: str) -> tuple[str, ...]:
+    """fold() of one typed word, split; remembered, since members use few distinct words."""
+    return tuple(fold(word).split())
+
+
+def _fold_split(text: str) -> list[str]:
+    """fold(text).split(), a word at a time: case, accents and punctuation are folded per
+    character (decomposition never reorders across a space), so the words fold on their own."""
+    return [token for word in text.split() for token in _folded(word)]
+
+
 def normalise(text: str) -> str:
     """fold() plus chat shorthand expanded and number words before a unit written as digits.
 
     "Đóng đp ko?" -> "nop dang phi khong"; "đi vắng ba tháng" -> "di vang 3 thang".
     Pronouns (e, a, c) are kept as typed.
     """
+    return " ".join(_normalised(text))
+
+
+def _normalised(text: str) -> list[str]:
+    """normalise() as its tokens, for the matcher, which would only split the string again."""
     text = _BEFORE_FOLDING_RE.sub(lambda m: _BEFORE_FOLDING[m[1]], nfc(text).casefold())
-    tokens = fold(text).split()
+    tokens = _fold_split(text)
     expanded: list[str] = []
-    i = 0
-    while i < len(tokens):
-        pair = _ABBREVIATION_PAIRS.get((tokens[i], tokens[i + 1])) if i + 1 < len(tokens) else None
-        if pair is not None:
-            expanded.extend(pair.split())
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if tok in _PAIR_HEADS and i + 1 < n and (tok, tokens[i + 1]) in _ABBREVIATION_PAIRS:
+            expanded += _ABBREVIATION_PAIRS[tok, tokens[i + 1]].split()
             i += 2
-            continue
-        expanded.extend(_ABBREVIATIONS.get(tokens[i], tokens[i]).split())
-        i += 1
-    return " ".join(_numbers_before_units(expanded))
+        else:
+            expanded += _ABBREVIATIONS[tok].split() if tok in _ABBREVIATIONS else (tok,)
+            i += 1
+    return _numbers_before_units(expanded)
 
 
 _NUMBER_FILLERS = frozenset(
@@ -526,6 +547,10 @@ _CUE_BONUS, _CUE_FLOOR = 10.0, 35.0
 # Scores below the floor, or this far below the best so far, are not worked out: they can
 # neither win nor change a winner's margin, nor be worth offering as an alternative.
 _SCORE_FLOOR, _SCORE_RANGE = 30.0, 30.0
+# A bound is trusted to skip work only by more than float rounding could take from it.
+_ROUNDING = 1e-9
+# Labels a Match reports: the best and three alternatives.
+_SHOWN = 4
 
 
 def _combine(recall: float, precision: float, adjacency: float) -> float:
@@ -536,6 +561,20 @@ def _combine(recall: float, precision: float, adjacency: float) -> float:
         return 0.0
     overlap = 2 * precision * recall / (precision + recall)
     return 100 * ((1 - _ADJACENCY) * overlap + _ADJACENCY * adjacency)
+
+
+def _least_upper(score: float, weight: float) -> float:
+    """The least weight a phrase must share with a message of content weight `weight` to reach
+    `score`, even with all of the phrase matched and perfect word order (_combine solved for
+    precision; a greeting's phrases divide by the larger whole weight, so it holds for them too).
+
+    Phrases are tried best-matched first, so the first one below it ends the search. _ROUNDING
+    is taken off so that float rounding never ends it early.
+    """
+    overlap = (score / 100 - _ADJACENCY) / (1 - _ADJACENCY)
+    if overlap <= 0:
+        return 0.0
+    return weight * overlap / (2 - overlap) * (1 - _ROUNDING)
 
 
 _EN_WORDS = frozenset(
@@ -737,6 +776,8 @@ class _Phrase:
 
 def _negated(tokens: Sequence[str]) -> frozenset[str]:
     """The words a negating "không" applies to: the first meaningful word after it."""
+    if "khongx" not in tokens:  # most messages: no need to look word by word
+        return frozenset()
     found: set[str] = set()
     for i, tok in enumerate(tokens):
         if tok == "khongx":
@@ -744,6 +785,13 @@ def _negated(tokens: Sequence[str]) -> frozenset[str]:
             if word is not None:
                 found.add(word)
     return frozenset(found)
+
+
+def _any_cue(cues: Iterable[str]) -> re.Pattern[str]:
+    """One search for any of a label's cues, as whole words of a canonical message with a
+    space at each end: a regex alternation scans the message once, not once per cue."""
+    spaced = (f" {' '.join(_canonical(normalise(cue).split()))} " for cue in cues)
+    return re.compile("|".join(map(re.escape, spaced)))
 
 
 class Matcher:
@@ -830,10 +878,8 @@ class Matcher:
             for tok in tokset:
                 self._postings[tok].append(index)
         # Cue words mark one label among close ones ("ở hẳn" an official transfer).
-        self._cues: dict[str, tuple[str, ...]] = {
-            label: tuple(f" {' '.join(_canonical(normalise(cue).split()))} " for cue in cues)
-            for label, cues in cues_by_label.items()
-            if cues
+        self._cues: dict[str, re.Pattern[str]] = {
+            label: _any_cue(cues) for label, cues in cues_by_label.items() if cues
         }
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
@@ -875,7 +921,7 @@ class Matcher:
         clauses: list[list[str]] = []
         for part in _CLAUSE_BREAK.split(text):
             words: list[str] = []
-            for tok in normalise(part).split():
+            for tok in _normalised(part):
                 if tok not in self._weights and tok not in self._plain_words:
                     fixed = self._correct(tok)
                     if fixed is not None:
@@ -898,53 +944,95 @@ class Matcher:
 
     def scores(self, text: str, allowed: Collection[str] | None = None) -> list[tuple[str, float]]:
         """Every label that shares a word with the message, best first, with its score."""
+        return self._ranked(text, allowed, None)
+
+    def _ranked(
+        self, text: str, allowed: Collection[str] | None, limit: int | None
+    ) -> list[tuple[str, float]]:
+        """The first `limit` of `scores` (all when None), with the same scores and order.
+
+        A label below the `limit` best found so far cannot be among the first `limit`, so its
+        phrases are not worked out: match() needs four labels, a message about dues finds forty.
+        """
         clauses = self._clauses(text)
         if not clauses:
             return []
         tokens = [tok for clause in clauses for tok in clause]
         qset = set(tokens)
-        qcontent = {t for t in qset if t not in _PARTICLES and t not in _FUNCTION_WORDS}
+        qcontent = qset - _PARTICLES - _FUNCTION_WORDS
         qbigrams = {pair for clause in clauses for pair in pairwise(clause)}
         qnegated = frozenset().union(*(_negated(clause) for clause in clauses))
         asks = "hoigi" in qset
-        qweight = sum(self._weight(t) for t in qset)
-        social = sum(self._weight(t) for t in qset & _SOCIAL_WORDS)
+        weights = {t: self._weight(t) for t in qset}
+        qweight = sum(weights.values())
+        social = sum(weights[t] for t in qset & _SOCIAL_WORDS)
         # A request that comes with a greeting or thanks is judged without them.
         content_weight = max(qweight - social, min(qweight, 1.0))
         # Phrases are found through the message's meaningful words; light words ("có", "không")
         # only add to phrases found that way, unless the message has nothing else ("có ạ").
-        known = [(t, self._weights[t]) for t in qset if t in self._weights]
+        known = [(t, w) for t, w in weights.items() if t in self._weights]
         heavy = [(t, w) for t, w in known if w > _FUNCTION_WEIGHT]
         light = [(t, w) for t, w in known if w <= _FUNCTION_WEIGHT]
-        overlap: dict[int, float] = defaultdict(float)
-        for tok, weight in heavy or light:
+        found = heavy or light
+        overlap: dict[int, float] = {}
+        if found:  # the first word's phrases all start at its weight: set in bulk
+            first, weight = found[0]
+            overlap = dict.fromkeys(self._postings[first], weight)
+        for tok, weight in found[1:]:
             for index in self._postings[tok]:
-                overlap[index] += weight
+                overlap[index] = overlap.get(index, 0.0) + weight
         light_total = sum(w for _, w in light) if heavy else 0.0
+        spaced = f" {' '.join(tokens)} "
+        cued = {label for label, cue in self._cues.items() if cue.search(spaced)}
         best: dict[str, float] = {}
         top = 0.0
+        # The `limit`th best score so far; a cue can still lift a cued label above it.
+        kth = 0.0
+        # Scores below `floor` are not worked out (see _SCORE_RANGE); nor is any phrase once even
+        # a perfect match of it would share too little of the message to reach the floor (or,
+        # with no cued label, the `limit`th label).
+        floor = _SCORE_FLOOR
+        least = _least_upper(floor, content_weight)
         phrases = self._phrases
         # Best-matched phrases first, so that weaker phrases are skipped below.
-        for index, matched in sorted(overlap.items(), key=lambda item: -item[1]):
+        for index, matched in sorted(overlap.items(), key=itemgetter(1), reverse=True):
+            upper = matched + light_total
+            if upper < least:
+                break
             phrase = phrases[index]
             label = phrase.label
             if allowed is not None and not _allows(allowed, label):
                 continue
             denominator = qweight if phrase.social else content_weight
             # Most phrases found share only a common word: skip those that cannot matter, by
-            # the score they would have with every light word and perfect word order.
-            upper = matched + light_total
+            # the score they would have with every light word and perfect word order. That is
+            # _combine(recall, precision, 1.0) written out (both shares are above 0), since this
+            # runs for every phrase found and the call would cost as much as the sum.
             recall = upper / phrase.weight if upper < phrase.weight else 1.0
             precision = upper / denominator if upper < denominator else 1.0
-            ceiling = _combine(recall, precision, 1.0)
-            if ceiling < max(_SCORE_FLOOR, top - _SCORE_RANGE) or ceiling <= best.get(label, 0.0):
+            ceiling = 100 * (
+                (1 - _ADJACENCY) * (2 * precision * recall / (precision + recall)) + _ADJACENCY
+            )
+            known = best.get(label, 0.0)
+            if ceiling < floor or ceiling <= known:
                 continue
-            if light_total:
-                matched += sum(w for t, w in light if t in phrase.tokens)
+            # Nor are phrases that cannot beat the `limit`th label, or their label's best with
+            # their actual word order (cheap to know); the label keeps its place among equal
+            # scores as if they had been worked out.
+            beaten = known if label in cued or known >= kth else kth
+            if ceiling < beaten:
+                best.setdefault(label, 0.0)
+                continue
             if phrase.bigrams:
                 adjacency = len(phrase.bigrams & qbigrams) / len(phrase.bigrams)
             else:
                 adjacency = 1.0 if qcontent <= phrase.tokens else 0.0
+            # The ceiling with the actual word order: _combine is linear in adjacency.
+            if ceiling - 100 * _ADJACENCY * (1 - adjacency) < beaten - _ROUNDING:
+                best.setdefault(label, 0.0)
+                continue
+            if light_total:
+                matched += sum(w for t, w in light if t in phrase.tokens)
             score = _combine(matched / phrase.weight, min(1.0, matched / denominator), adjacency)
             if (phrase.negates or qnegated) and (
                 (phrase.negates - qnegated) & qset or (qnegated - phrase.negates) & phrase.tokens
@@ -952,15 +1040,20 @@ class Matcher:
                 score *= _NEGATION_MISMATCH
             if asks and phrase.requests:
                 score *= _QUESTION_MISMATCH
-            if score > best.get(label, 0.0):
+            if score > known:
                 best[label] = score
-                top = max(top, score)
-        spaced = f" {' '.join(tokens)} "
-        for label, cues in self._cues.items():
+                if limit is not None and score > kth and len(best) >= limit:
+                    kth = sorted(best.values(), reverse=True)[limit - 1]
+                if score > top:
+                    top = score
+                    floor = max(_SCORE_FLOOR, top - _SCORE_RANGE)
+                # A cued label's score may still rise above kth, so then only the floor stops.
+                least = _least_upper(floor if cued else max(floor, kth), content_weight)
+        for label in self._cues:
             score = best.get(label, 0.0)
-            if score >= _CUE_FLOOR and any(cue in spaced for cue in cues):
+            if score >= _CUE_FLOOR and label in cued:
                 best[label] = score + _CUE_BONUS * (100.0 - score) / 50.0
-        return sorted(best.items(), key=lambda item: -item[1])
+        return sorted(best.items(), key=itemgetter(1), reverse=True)[:limit]
 
     def match(self, text: str, allowed: Collection[str] | None = None) -> Match:
         """The best label for `text`, restricted to `allowed` labels when given.
@@ -970,14 +1063,14 @@ class Matcher:
         pasted page must not cost more than a question.
         """
         text = text[:MAX_CHARS]
-        folded = fold(text)
-        if not any(c.isalpha() for c in folded):
+        folded = _fold_split(text)
+        if not any(c.isalpha() for token in folded for c in token):
             return Match(NONE, 0.0, False)
         limits = self.thresholds
-        ranked = self.scores(text, allowed)
+        ranked = self._ranked(text, allowed, _SHOWN)
         top_label, top_score = ranked[0] if ranked else (NONE, 0.0)
         english_ok = allowed is None or ENGLISH in allowed
-        if english_ok and top_score < 99 and _is_english(text, folded.split()):
+        if english_ok and top_score < 99 and _is_english(text, folded):
             return Match(ENGLISH, 100.0, True, [(lbl, round(s, 1)) for lbl, s in ranked[:3]])
         if top_score < limits.suggest:
             return Match(
