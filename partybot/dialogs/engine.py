@@ -188,7 +188,7 @@ class Engine:
             account, row = arrived.account, arrived.conversation
             assert row is not None
             member = arrived.member
-            roles = await directory.roles_of(session, member.id) if member else []
+            roles = [directory.HeldRole(*held) for held in arrived.roles]
             actor, acting = member, None
             if actor is not None and any(held.role in assist.HELPER_ROLES for held in roles):
                 acting = await assist.active(session, actor.id, now)

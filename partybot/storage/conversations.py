@@ -1,9 +1,9 @@
 """The rows every inbound message reads and writes, in as few statements as the work allows.
 
 The engine runs these for each update, so they are the hot path of the bot: the statements are
-built once (no per-call construction or cache-key work), the account, its member and its
-conversation arrive in one joined read, and the conversation is read and written as plain
-columns rather than as an ORM object nobody else uses.
+built once (no per-call construction or cache-key work), the account, its member, the member's
+roles and the conversation arrive in one joined read, and the conversation is read and written
+as plain columns rather than as an ORM object nobody else uses.
 """
 
 from dataclasses import dataclass
@@ -16,7 +16,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.schema import Table
 
-from partybot.storage.models import Base, ChannelAccount, Conversation, Member, ProcessedUpdate
+from partybot.storage.models import (
+    Base,
+    ChannelAccount,
+    Conversation,
+    Member,
+    Organisation,
+    ProcessedUpdate,
+    Role,
+)
 
 ACCOUNTS = Base.metadata.tables[ChannelAccount.__tablename__]
 CONVERSATIONS = Base.metadata.tables[Conversation.__tablename__]
@@ -41,6 +49,7 @@ class Arrival:
 
     account: ChannelAccount
     member: Member | None
+    roles: list[tuple[str, int, str]]  # (role, organisation id, its name), as directory.roles_of
     conversation: ConversationRow | None  # None only before the account's first message
 
 
@@ -54,13 +63,19 @@ _ARRIVAL: Select[Any] = (
         Conversation.state,
         Conversation.version,
         Conversation.updated_at,
+        Role.role,
+        Organisation.id,
+        Organisation.name,
     )
     .outerjoin(Member, Member.id == ChannelAccount.member_id)
     .outerjoin(Conversation, Conversation.account_id == ChannelAccount.id)
+    .outerjoin(Role, Role.member_id == Member.id)
+    .outerjoin(Organisation, Organisation.id == Role.org_id)
     .where(
         ChannelAccount.channel == bindparam("channel"),
         ChannelAccount.external_id == bindparam("external_id"),
     )
+    .order_by(Organisation.id, Role.role)
 )
 
 _NEW_CONVERSATION = select(
@@ -127,18 +142,22 @@ async def claim_update(session: AsyncSession, channel: str, update_key: str, now
 
 
 async def arrival(session: AsyncSession, channel: str, external_id: str) -> Arrival | None:
-    """The sender's account, member and conversation in one read; None for a stranger."""
+    """The sender's account, member, roles and conversation in one read; None for a stranger.
+
+    The read returns a row per role held (one row when none): the other columns repeat.
+    """
     result = await session.execute(_ARRIVAL, {"channel": channel, "external_id": external_id})
-    found = result.one_or_none()
-    if found is None:
+    rows = result.all()
+    if not rows:
         return None
-    account, member, row_id, dialog, step, state, version, updated_at = found
+    account, member, row_id, dialog, step, state, version, updated_at = rows[0][:8]
     conversation = (
         None
         if row_id is None
         else ConversationRow(row_id, dialog, step, state or {}, version, updated_at)
     )
-    return Arrival(account, member, conversation)
+    roles = [(role, org_id, name) for *_, role, org_id, name in rows if role is not None]
+    return Arrival(account, member, roles, conversation)
 
 
 async def open_account(
