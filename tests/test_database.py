@@ -1,10 +1,12 @@
 """The database handle's own rules: what a pooled connection carries from one use to the next."""
 
+import asyncio
 from pathlib import Path
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
-from partybot.storage.db import Database
+from partybot.storage.db import PING_AFTER_IDLE_SECONDS, Database
 from partybot.storage.models import ProcessedUpdate
 from tests.support import databases
 
@@ -34,3 +36,20 @@ async def test_sqlite_connection_returned_mid_transaction_is_rolled_back(
         assert keys == ["next"]
     finally:
         await db.dispose()
+
+
+async def test_a_pooled_connection_cut_while_idle_is_replaced_before_use(db: Database) -> None:
+    """The ping that guards against a server restart still runs on connections that sat idle."""
+    if db.is_sqlite:
+        pytest.skip("server connections are PostgreSQL's")
+    async with db.transaction() as session:  # one connection, now idle in the pool
+        backend = await session.scalar(text("SELECT pg_backend_pid()"))
+    admin = Database(db.url)  # its own pool: the idle connection must not be the one used here
+    try:
+        async with admin.transaction() as session:
+            await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+    finally:
+        await admin.dispose()
+    await asyncio.sleep(PING_AFTER_IDLE_SECONDS + 0.2)
+    async with db.transaction() as session:
+        assert await session.scalar(text("SELECT pg_backend_pid()")) != backend
