@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from weakref import WeakValueDictionary
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from partybot.dialogs import questions, texts
@@ -42,9 +41,10 @@ from partybot.dialogs.understanding import ENGLISH, FAQ_PREFIX, NONE, Matcher, p
 from partybot.services import assist, audit, directory, helpdesk, notifications
 from partybot.services.textnorm import fold
 from partybot.settings import Settings
+from partybot.storage import conversations
+from partybot.storage.conversations import Arrival, ConversationRow
 from partybot.storage.db import Database
-from partybot.storage.models import ChannelAccount, Conversation, Member, ProcessedUpdate
-from partybot.storage.queries import insert_ignoring_conflict
+from partybot.storage.models import ChannelAccount, Member
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class State:
     recent: list[float] = field(default_factory=list)  # when the last messages came (epoch s)
 
     @classmethod
-    def load(cls, row: Conversation) -> "State":
+    def load(cls, row: ConversationRow) -> "State":
         raw = row.state or {}
         return cls(
             dialog=row.dialog or MENU,
@@ -177,22 +177,18 @@ class Engine:
     async def _claim_update(self, session: AsyncSession, inbound: Inbound, now: datetime) -> bool:
         if inbound.update_key is None:
             return True
-        return await insert_ignoring_conflict(
-            session,
-            ProcessedUpdate,
-            {"channel": inbound.channel, "update_key": inbound.update_key, "processed_at": now},
-        )
+        return await conversations.claim_update(session, inbound.channel, inbound.update_key, now)
 
     async def _handle_once(self, inbound: Inbound) -> list[Reply]:
         now = self.clock()
         async with self.db.transaction() as session:
             if not await self._claim_update(session, inbound, now):
                 return []
-            account = await self.account(session, inbound, now)
-            row = await self._conversation(session, account)
-            idle_since = row.updated_at
-            member = await session.get(Member, account.member_id) if account.member_id else None
-            roles = await directory.roles_of(session, member.id) if member else []
+            arrived = await self._arrival(session, inbound, now)
+            account, row = arrived.account, arrived.conversation
+            assert row is not None
+            member = arrived.member
+            roles = [directory.HeldRole(*held) for held in arrived.roles]
             actor, acting = member, None
             if actor is not None and any(held.role in assist.HELPER_ROLES for held in roles):
                 acting = await assist.active(session, actor.id, now)
@@ -215,65 +211,37 @@ class Engine:
                 self.registry,
                 actor=actor,
             )
-            turn = Turn(self, ctx, state, idle_since)
+            turn = Turn(self, ctx, state, row.updated_at)
             if acting is not None and actor is not None:
                 with audit.acting_for(actor.id, acting.member_id):
                     await turn.run()
             else:
                 await turn.run()
-            saved = await session.execute(
-                update(Conversation)
-                .where(Conversation.id == row.id, Conversation.version == row.version)
-                .values(
-                    dialog=state.dialog,
-                    step=state.step,
-                    state=state.dump(),
-                    version=row.version + 1,
-                    updated_at=now,
-                )
+            saved = await conversations.save_conversation(
+                session, row, state.dialog, state.step, state.dump(), now
             )
-            if saved.rowcount != 1:
+            if not saved:
                 raise StaleConversation
-            account.last_seen_at = now
+            await conversations.mark_seen(session, account.id, now)
             replies = turn.replies
         return [self._address(reply) for reply in replies]
+
+    async def _arrival(self, session: AsyncSession, inbound: Inbound, now: datetime) -> Arrival:
+        """The sender's rows in one read; on first contact, created first."""
+        arrived = await conversations.arrival(session, inbound.channel, inbound.user_key)
+        if arrived is None or arrived.conversation is None:
+            await conversations.open_account(
+                session, inbound.channel, inbound.user_key, inbound.display_name, now
+            )
+            arrived = await conversations.arrival(session, inbound.channel, inbound.user_key)
+        assert arrived is not None
+        return arrived
 
     async def account(
         self, session: AsyncSession, inbound: Inbound, now: datetime
     ) -> ChannelAccount:
         """The sender's channel account, created on first contact (safe when two race)."""
-        await insert_ignoring_conflict(
-            session,
-            ChannelAccount,
-            {
-                "channel": inbound.channel,
-                "external_id": inbound.user_key,
-                "display_name": inbound.display_name,
-                "last_seen_at": now,
-                "created_at": now,
-            },
-        )
-        found = await session.scalar(
-            select(ChannelAccount).where(
-                ChannelAccount.channel == inbound.channel,
-                ChannelAccount.external_id == inbound.user_key,
-            )
-        )
-        assert found is not None
-        return found
-
-    async def _conversation(self, session: AsyncSession, account: ChannelAccount) -> Conversation:
-        await insert_ignoring_conflict(
-            session,
-            Conversation,
-            {"account_id": account.id, "state": {}, "version": 0, "updated_at": self.clock()},
-        )
-        row = await session.scalar(
-            select(Conversation).where(Conversation.account_id == account.id)
-        )
-        assert row is not None
-        await session.refresh(row)
-        return row
+        return (await self._arrival(session, inbound, now)).account
 
     def _address(self, reply: Reply) -> Reply:
         """Swap "Bác" for the configured form of address everywhere in a reply."""

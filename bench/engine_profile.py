@@ -1,0 +1,108 @@
+"""CPU cost of Engine.handle alone, on the Telegram benchmark's seven-update dialog.
+
+The channel benchmark (bench/telegram_dialog.py) measures the whole bot; this isolates the
+engine so a change to it can be weighed in seconds, with an optional cProfile listing of where
+the time goes. Users walk the dialog one update at a time against a migrated database.
+
+    .venv/bin/python bench/engine_profile.py [--users 200] [--postgres URL] [--profile [N]]
+"""
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.telegram_dialog import create_postgres, drop_postgres, phone, seed  # noqa: E402
+from partybot.dialogs.engine import Engine  # noqa: E402
+from partybot.dialogs.model import Inbound, InboundKind  # noqa: E402
+from partybot.settings import Settings  # noqa: E402
+from partybot.storage.db import Database  # noqa: E402
+from tests.support.sample_dialog import registry_with_samples  # noqa: E402
+
+STEPS = ["Thủ tục mẫu", "Nộp đảng phí", "15/03/2026", "7 triệu", "Ghi chú"]
+
+
+def inbounds(n: int, first_update: int) -> list[Inbound]:
+    """User n's seven updates, as the Telegram adapter would hand them over."""
+    key, name = str(50_000 + n), f"Người {n}"
+    start = Inbound("telegram", key, kind=InboundKind.START, display_name=name)
+    contact = Inbound(
+        "telegram",
+        key,
+        kind=InboundKind.CONTACT,
+        contact_phone=phone(n),
+        contact_is_own=True,
+        display_name=name,
+    )
+    texts = [Inbound("telegram", key, text=text, display_name=name) for text in STEPS]
+    steps = [start, contact, *texts]
+    return [
+        Inbound(**{**vars(inbound), "update_key": str(first_update + i)})
+        for i, inbound in enumerate(steps)
+    ]
+
+
+async def walk(engine: Engine, users: range, first_update: int) -> int:
+    """Every user's dialog, update by update, interleaved as a crowd would send them."""
+    walks = [inbounds(n, first_update + 10 * n) for n in users]
+    count = 0
+    for step in range(len(walks[0])):
+        for one in walks:
+            replies = await engine.handle(one[step])
+            assert replies, one[step]
+            count += 1
+    return count
+
+
+async def measure(url: str, users: int, profile: int) -> None:
+    await seed(url, 2 * users)
+    settings = Settings(_env_file=None, database_url=url)
+    db = Database(url)
+    engine = Engine(db, settings, registry=registry_with_samples())
+    await walk(engine, range(users, users + 20), 0)  # warm caches and the connection pool
+    profiler = cProfile.Profile() if profile else None
+    started, cpu = time.perf_counter(), time.process_time()
+    if profiler is not None:
+        profiler.enable()
+    count = await walk(engine, range(users), 1_000_000)
+    if profiler is not None:
+        profiler.disable()
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    await db.dispose()
+    backend = "SQLite" if db.is_sqlite else "PostgreSQL"
+    print(
+        f"{backend}: {count} updates, {wall / count * 1000:.2f} ms wall, "
+        f"{cpu / count * 1000:.2f} ms CPU per update (this process, with the driver)"
+    )
+    if profiler is not None:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(profile)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(profile)
+
+
+async def main(arguments: argparse.Namespace) -> None:
+    if arguments.postgres:
+        url = await create_postgres(arguments.postgres)
+        try:
+            await measure(url, arguments.users, arguments.profile)
+        finally:
+            await drop_postgres(arguments.postgres, url)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        await measure(f"sqlite+aiosqlite:///{folder}/engine.db", arguments.users, arguments.profile)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--postgres", default="", help="PostgreSQL server URL (else SQLite)")
+    parser.add_argument(
+        "--profile", type=int, nargs="?", const=40, default=0, help="print the top N functions"
+    )
+    asyncio.run(main(parser.parse_args()))

@@ -1,0 +1,209 @@
+"""The rows every inbound message reads and writes, in as few statements as the work allows.
+
+The engine runs these for each update, so they are the hot path of the bot: the statements are
+built once (no per-call construction or cache-key work), the account, its member, the member's
+roles and the conversation arrive in one joined read, and the conversation is read and written
+as plain columns rather than as an ORM object nobody else uses.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Insert, Select, bindparam, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.schema import Table
+
+from partybot.storage.models import (
+    Base,
+    ChannelAccount,
+    Conversation,
+    Member,
+    Organisation,
+    ProcessedUpdate,
+    Role,
+)
+
+ACCOUNTS = Base.metadata.tables[ChannelAccount.__tablename__]
+CONVERSATIONS = Base.metadata.tables[Conversation.__tablename__]
+PROCESSED = Base.metadata.tables[ProcessedUpdate.__tablename__]
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    """Where one account's conversation stands; `version` guards concurrent writers."""
+
+    id: int
+    dialog: str | None
+    step: str | None
+    state: dict[str, Any]
+    version: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What the engine needs about the sender before it can handle their message."""
+
+    account: ChannelAccount
+    member: Member | None
+    roles: list[tuple[str, int, str]]  # (role, organisation id, its name), as directory.roles_of
+    conversation: ConversationRow | None  # None only before the account's first message
+
+
+_ARRIVAL: Select[Any] = (
+    select(
+        ChannelAccount,
+        Member,
+        Conversation.id,
+        Conversation.dialog,
+        Conversation.step,
+        Conversation.state,
+        Conversation.version,
+        Conversation.updated_at,
+        Role.role,
+        Organisation.id,
+        Organisation.name,
+    )
+    .outerjoin(Member, Member.id == ChannelAccount.member_id)
+    .outerjoin(Conversation, Conversation.account_id == ChannelAccount.id)
+    .outerjoin(Role, Role.member_id == Member.id)
+    .outerjoin(Organisation, Organisation.id == Role.org_id)
+    .where(
+        ChannelAccount.channel == bindparam("channel"),
+        ChannelAccount.external_id == bindparam("external_id"),
+    )
+    .order_by(Organisation.id, Role.role)
+)
+
+_NEW_CONVERSATION = select(
+    ACCOUNTS.c.id,
+    literal({}, CONVERSATIONS.c.state.type),
+    literal(0),
+    bindparam("now", type_=CONVERSATIONS.c.updated_at.type),
+).where(
+    ACCOUNTS.c.channel == bindparam("channel"), ACCOUNTS.c.external_id == bindparam("external_id")
+)
+
+_SAVE = (
+    update(CONVERSATIONS)
+    .where(
+        CONVERSATIONS.c.id == bindparam("row_id"),
+        CONVERSATIONS.c.version == bindparam("row_version"),
+    )
+    .values(
+        dialog=bindparam("dialog"),
+        step=bindparam("step"),
+        state=bindparam("state", type_=CONVERSATIONS.c.state.type),
+        version=bindparam("new_version"),
+        updated_at=bindparam("now", type_=CONVERSATIONS.c.updated_at.type),
+    )
+)
+
+_SEEN = (
+    update(ACCOUNTS)
+    .where(ACCOUNTS.c.id == bindparam("account_id"))
+    .values(last_seen_at=bindparam("now", type_=ACCOUNTS.c.last_seen_at.type))
+)
+
+
+@cache
+def _insert_ignoring(dialect: str, table: Table) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING for this backend, values given at execution."""
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table).on_conflict_do_nothing()
+
+
+@cache
+def _insert_conversation(dialect: str) -> Insert:
+    """A conversation for the account found by channel and external id, unless it has one."""
+    module = postgresql if dialect == "postgresql" else sqlite
+    columns = ["account_id", "state", "version", "updated_at"]
+    return (
+        module.insert(CONVERSATIONS)
+        .from_select(columns, _NEW_CONVERSATION)
+        .on_conflict_do_nothing()
+    )
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name
+
+
+async def claim_update(session: AsyncSession, channel: str, update_key: str, now: datetime) -> bool:
+    """Record an update id as handled; False when it already was (a redelivery)."""
+    result = await session.execute(
+        _insert_ignoring(_dialect(session), PROCESSED),
+        {"channel": channel, "update_key": update_key, "processed_at": now},
+    )
+    return bool(result.rowcount)
+
+
+async def arrival(session: AsyncSession, channel: str, external_id: str) -> Arrival | None:
+    """The sender's account, member, roles and conversation in one read; None for a stranger.
+
+    The read returns a row per role held (one row when none): the other columns repeat.
+    """
+    result = await session.execute(_ARRIVAL, {"channel": channel, "external_id": external_id})
+    rows = result.all()
+    if not rows:
+        return None
+    account, member, row_id, dialog, step, state, version, updated_at = rows[0][:8]
+    conversation = (
+        None
+        if row_id is None
+        else ConversationRow(row_id, dialog, step, state or {}, version, updated_at)
+    )
+    roles = [(role, org_id, name) for *_, role, org_id, name in rows if role is not None]
+    return Arrival(account, member, roles, conversation)
+
+
+async def open_account(
+    session: AsyncSession, channel: str, external_id: str, display_name: str | None, now: datetime
+) -> None:
+    """Create the account and its conversation where missing (safe when two race)."""
+    dialect = _dialect(session)
+    await session.execute(
+        _insert_ignoring(dialect, ACCOUNTS),
+        {
+            "channel": channel,
+            "external_id": external_id,
+            "display_name": display_name,
+            "last_seen_at": now,
+            "created_at": now,
+        },
+    )
+    await session.execute(
+        _insert_conversation(dialect), {"channel": channel, "external_id": external_id, "now": now}
+    )
+
+
+async def save_conversation(
+    session: AsyncSession,
+    row: ConversationRow,
+    dialog: str,
+    step: str,
+    state: dict[str, Any],
+    now: datetime,
+) -> bool:
+    """Write the new state over the version read; False when another writer came first."""
+    result = await session.execute(
+        _SAVE,
+        {
+            "row_id": row.id,
+            "row_version": row.version,
+            "dialog": dialog,
+            "step": step,
+            "state": state,
+            "new_version": row.version + 1,
+            "now": now,
+        },
+    )
+    return result.rowcount == 1
+
+
+async def mark_seen(session: AsyncSession, account_id: int, now: datetime) -> None:
+    """The account spoke now (what makes an unreachable account reachable again)."""
+    await session.execute(_SEEN, {"account_id": account_id, "now": now})
