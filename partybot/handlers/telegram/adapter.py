@@ -20,6 +20,7 @@ from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import CommandStart
 from aiogram.filters.command import CommandException
+from aiogram.methods import AnswerCallbackQuery
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update
 from sqlalchemy import update as sql_update
 
@@ -29,6 +30,7 @@ from partybot.dialogs.model import Inbound, InboundKind, Reply
 from partybot.handlers.ordering import ChatQueues
 from partybot.handlers.sending import DeliveryError, Unreachable
 from partybot.handlers.telegram.sender import CHANNEL, TelegramSender
+from partybot.handlers.telegram.unread import call_unread
 from partybot.storage.db import Database
 from partybot.storage.models import ChannelAccount, ProcessedUpdate
 from partybot.storage.queries import insert_ignoring_conflict
@@ -184,7 +186,7 @@ class TelegramAdapter:
             await self._handle(inbound)
         finally:
             try:
-                await self.bot.answer_callback_query(query.id)
+                await call_unread(self.bot, AnswerCallbackQuery(callback_query_id=query.id))
             except TelegramAPIError as late:
                 log.info("callback query %s not answered: %s", query.id, late.message)
 

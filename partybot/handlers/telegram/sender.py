@@ -32,6 +32,7 @@ from partybot.dialogs.model import Reply
 from partybot.handlers.ratelimit import RateLimiter
 from partybot.handlers.sending import FileLoader, Rejected, RetryLater, Transient, Unreachable
 from partybot.handlers.telegram.render import Outgoing, render
+from partybot.handlers.telegram.unread import call_unread
 
 CHANNEL = "telegram"
 
@@ -89,7 +90,7 @@ class TelegramSender:
         while True:
             await self.limiter.acquire(chat_key)
             try:
-                await self.bot(method)
+                await call_unread(self.bot, method)
                 return
             except TelegramRetryAfter as flood:
                 floods += 1
