@@ -6,7 +6,9 @@ runs in its own process and talks HTTP to the Bot API emulator (tests/emulators/
 which plays the users in this process. Latency is update-to-reply: from queueing an update to
 the arrival of the message that carries the next question (for the echo bot: its echo).
 
-Two phases per bot:
+Each bot first serves a warm-up crowd of the same size, not measured: a bot runs for weeks, and
+what its first updates pay once (pydantic building the schema of each aiogram type on first use,
+pools opening their connections, lazy imports) is not its throughput. Then two phases per bot:
 - saturation: every user sends the next update as soon as the reply arrives; gives the
   ceiling in updates/s (and the queueing latency that comes with it);
 - paced: users think 5-15 s between updates (an elderly member reads the question, then taps;
@@ -271,9 +273,11 @@ async def run_bot(
     child = subprocess.Popen(command, cwd=ROOT)  # noqa: ASYNC220 - started once, not awaited
     try:
         await emu.wait_for(lambda: len(emu.calls_to("getUpdates")) > polls, 60)
-        saturated = await phase(emu, child.pid, bot, "saturation", first_user, users, (0, 0), 0)
+        await phase(emu, child.pid, bot, "warm-up", first_user, users, (0, 0), 0)
+        first_user += users
+        saturated = await phase(emu, child.pid, bot, "saturation", first_user, users, (0, 0), users)
         label = f"paced {think[0]:g}-{think[1]:g} s"
-        paced = await phase(emu, child.pid, bot, label, first_user + users, users, think, users)
+        paced = await phase(emu, child.pid, bot, label, first_user + users, users, think, 2 * users)
     finally:
         child.send_signal(signal.SIGTERM)
         child.wait(30)
@@ -294,13 +298,13 @@ async def main(arguments: argparse.Namespace) -> None:
         with tempfile.TemporaryDirectory() as folder:
             if not arguments.skip_sqlite:
                 url = f"sqlite+aiosqlite:///{folder}/bench.db"
-                await seed(url, 2 * users)
+                await seed(url, 3 * users)
                 command = child_command("partybot", emu.base_url, url)
                 results += await run_bot(emu, "partybot, SQLite", command, users, 20_000, think)
             if postgres_server:
                 url = await create_postgres(postgres_server)
                 try:
-                    await seed(url, 2 * users)
+                    await seed(url, 3 * users)
                     command = child_command("partybot", emu.base_url, url)
                     name = "partybot, PostgreSQL"
                     results += await run_bot(emu, name, command, users, 30_000, think)

@@ -222,7 +222,7 @@ class Engine:
             )
             if not saved:
                 raise StaleConversation
-            await conversations.mark_seen(session, account.id, now)
+            await conversations.mark_seen(session, account, now)
             replies = turn.replies
         return [self._address(reply) for reply in replies]
 

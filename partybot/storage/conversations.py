@@ -7,7 +7,7 @@ as plain columns rather than as an ORM object nobody else uses.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -29,6 +29,7 @@ from partybot.storage.models import (
 ACCOUNTS = Base.metadata.tables[ChannelAccount.__tablename__]
 CONVERSATIONS = Base.metadata.tables[Conversation.__tablename__]
 PROCESSED = Base.metadata.tables[ProcessedUpdate.__tablename__]
+SEEN_RESOLUTION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,14 @@ async def save_conversation(
     return result.rowcount == 1
 
 
-async def mark_seen(session: AsyncSession, account_id: int, now: datetime) -> None:
-    """The account spoke now (what makes an unreachable account reachable again)."""
-    await session.execute(_SEEN, {"account_id": account_id, "now": now})
+async def mark_seen(session: AsyncSession, account: ChannelAccount, now: datetime) -> None:
+    """The account spoke now (what makes an unreachable account reachable again).
+
+    Kept to the minute: within a minute of the last mark the write is skipped, since the mark
+    only orders a member's channels and ends an unreachable spell, and neither needs seconds. An
+    account marked unreachable is marked seen at once, so it is reachable again.
+    """
+    last = account.last_seen_at
+    if account.unreachable_at is None and last is not None and last <= now < last + SEEN_RESOLUTION:
+        return
+    await session.execute(_SEEN, {"account_id": account.id, "now": now})

@@ -8,7 +8,7 @@ member-provided words (names, notes) travel inside it, and split at line breaks 
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aiogram.methods import SendDocument, SendMessage, SendPhoto
 from aiogram.types import (
@@ -116,6 +116,39 @@ def message_text(reply: Reply) -> str:
     if reply.request_contact:
         return f"{reply.text}\n{texts.TG_CONTACT_HINT}"
     return reply.text
+
+
+def _plain(reply: Reply) -> bool:
+    """A statement: text only, no buttons, files or contact request of its own."""
+    return not (
+        reply.choices or reply.nav or reply.actions or reply.attachments or reply.request_contact
+    )
+
+
+def joined(replies: Sequence[Reply]) -> list[Reply]:
+    """Statements ride in the message after them, so a turn reads as one message where it can.
+
+    "Xong rồi ạ!" and then "Bác cần làm gì tiếp ạ?" with its buttons are one message to read
+    (and one send) instead of two; the question stays the last line, next to its buttons. Text
+    still comes before files, and `split_text` cuts whatever grew past Telegram's limit.
+    """
+    out: list[Reply] = []
+    statements: list[str] = []
+    for reply in replies:
+        if _plain(reply):
+            statements.append(reply.text)
+            continue
+        if statements:
+            reply = replace(reply, text=_paragraphs(*statements, reply.text))
+            statements = []
+        out.append(reply)
+    if statements:
+        out.append(Reply(_paragraphs(*statements)))
+    return out
+
+
+def _paragraphs(*texts: str) -> str:
+    return "\n\n".join(text.strip() for text in texts if text.strip())
 
 
 @dataclass(frozen=True)

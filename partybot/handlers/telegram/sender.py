@@ -31,7 +31,7 @@ from aiogram.types import Message, Update, User
 from partybot.dialogs.model import Reply
 from partybot.handlers.ratelimit import RateLimiter
 from partybot.handlers.sending import FileLoader, Rejected, RetryLater, Transient, Unreachable
-from partybot.handlers.telegram.render import Outgoing, render
+from partybot.handlers.telegram.render import Outgoing, joined, render
 from partybot.handlers.telegram.unread import call_unread
 
 CHANNEL = "telegram"
@@ -79,7 +79,7 @@ class TelegramSender:
             chat_id = int(external_id)
         except ValueError:
             raise Rejected(f"not a Telegram chat id: {external_id!r}") from None
-        for reply in replies:
+        for reply in joined(replies):
             for call in await render(chat_id, reply, self.load_file):
                 await self.call(external_id, call)
 
