@@ -8,9 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from partybot.dialogs import texts
-from partybot.dialogs.model import Choice, Reply
+from partybot.dialogs.model import Attachment, Choice, Reply
 from partybot.handlers.telegram.render import (
     inline_keyboard,
+    joined,
     render,
     reply_keyboard,
     split_text,
@@ -112,3 +113,20 @@ def test_split_pieces_fit_and_lose_nothing(text: str) -> None:
     pieces = split_text(text, limit=500)
     assert all(0 < utf16_len(html.escape(piece, quote=False)) <= 500 for piece in pieces)
     assert "".join("".join(pieces).split()) == "".join(text.split())
+
+
+def test_statements_ride_in_the_message_of_the_question_after_them() -> None:
+    qr = Attachment("token", "qr.png", is_image=True)
+    question = Reply("Bác cần làm gì tiếp ạ?", choices=[Choice("Nộp đảng phí")], nav=NAV)
+    turn = [Reply("Xong rồi ạ!"), Reply("  "), Reply("Mã QR:", attachments=[qr]), question]
+    first, second = joined(turn)
+    assert first.text == "Xong rồi ạ!\n\nMã QR:" and first.attachments == [qr]
+    assert second == question  # nothing came between the QR code and the question
+    assert joined([Reply("Một."), question, Reply("Hai."), Reply("Ba.")]) == [
+        Reply("Một.\n\nBác cần làm gì tiếp ạ?", choices=question.choices, nav=NAV),
+        Reply("Hai.\n\nBa."),
+    ]
+    prompt = Reply("Duyệt?", actions=[Choice("Duyệt", "t:1")])
+    assert joined([Reply("Có việc mới."), prompt]) == [
+        Reply("Có việc mới.\n\nDuyệt?", actions=prompt.actions)
+    ]

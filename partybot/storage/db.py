@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import PoolResetState
 
+from partybot.storage.sqlite_inline import InlineDBAPI
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 PING_AFTER_IDLE_SECONDS = 1.0
 
@@ -33,7 +35,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
 
@@ -41,7 +42,7 @@ def _sqlite_reset(dbapi_connection: Any, _record: Any, state: PoolResetState) ->
     """Roll back a connection that comes back to the pool with a transaction open, and only then.
 
     The pool's own reset rolls back every returned connection, also those whose transaction was
-    just committed; on aiosqlite that is one more trip to its thread for every transaction.
+    just committed: one more statement for every transaction.
     """
     if state.terminate_only or not state.asyncio_safe:
         return  # the connection is being thrown away, or cannot be awaited here
@@ -89,6 +90,9 @@ class Database:
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.url = url
         if url.startswith("sqlite"):
+            # Statements run on the loop's thread; a lock held elsewhere is waited for (30 s at
+            # most) without blocking it. See storage/sqlite_inline.py.
+            engine_options.setdefault("module", InlineDBAPI())
             engine_options.setdefault("connect_args", {"timeout": 30})
             engine_options.setdefault("pool_reset_on_return", None)  # see _sqlite_reset
         else:

@@ -154,6 +154,11 @@ class Phone:
         return self.messages[-1]
 
     @property
+    def question(self) -> str:
+        """The last paragraph of the last message: what the bot asks now."""
+        return (self.last.text or "").rsplit("\n\n", 1)[-1]
+
+    @property
     def keyboard(self) -> list[list[str]]:
         """The reply keyboard now on screen."""
         for message in reversed(self.emu.messages_to(self.user.id)):
