@@ -6,6 +6,7 @@ fuzzy match. A match that is good but not certain is confirmed with the member, 
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -14,6 +15,10 @@ from partybot.services.textnorm import fold
 CERTAIN = 88.0  # act on it
 LIKELY = 70.0  # ask "Có phải Bác muốn …?"
 MARGIN = 8.0  # a certain match must beat the runner-up by this much
+
+# Choice labels, synonyms and navigation words come from a small, fixed vocabulary and are
+# compared with every message: fold each once.
+_fold_phrase = lru_cache(maxsize=4096)(fold)
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,7 @@ def best_match(text: str, candidates: Sequence[Candidate]) -> Match | None:
     for candidate in candidates:
         best = 0.0
         for phrase in candidate.phrases:
-            target = fold(phrase)
+            target = _fold_phrase(phrase)
             if folded == target:
                 return Match(candidate.key, 100.0, True)
             best = max(best, _score(folded, target))
@@ -73,6 +78,6 @@ def exact_match(text: str, candidates: Sequence[Candidate]) -> str | None:
     """Only an exact (folded) label or synonym: used where free text could be mistaken for one."""
     folded = fold(text)
     for candidate in candidates:
-        if any(folded == fold(phrase) for phrase in candidate.phrases):
+        if any(folded == _fold_phrase(phrase) for phrase in candidate.phrases):
             return candidate.key
     return None

@@ -9,6 +9,7 @@ member-provided words (names, notes) travel inside it, and split at line breaks 
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from aiogram.methods import SendDocument, SendMessage, SendPhoto
 from aiogram.types import (
@@ -81,19 +82,28 @@ def _rows(labels: Sequence[str]) -> list[list[str]]:
 
 def reply_keyboard(reply: Reply) -> ReplyKeyboardMarkup | None:
     """Big buttons: the contact request first, then the answers, then navigation."""
+    choices, nav = tuple(_labels(reply.choices)), tuple(_labels(reply.nav))
+    return _keyboard(reply.request_contact, choices, nav, reply.placeholder)
+
+
+@lru_cache(maxsize=1024)
+def _keyboard(
+    request_contact: bool, choices: tuple[str, ...], nav: tuple[str, ...], placeholder: str | None
+) -> ReplyKeyboardMarkup | None:
+    """Built once per distinct keyboard (aiogram's types are frozen): the menu and the
+    navigation rows come back in nearly every message."""
     rows: list[list[KeyboardButton]] = []
-    if reply.request_contact:
+    if request_contact:
         rows.append([KeyboardButton(text=texts.SHARE_CONTACT, request_contact=True)])
-    for group in (reply.choices, reply.nav):
-        rows += [[KeyboardButton(text=label) for label in row] for row in _rows(_labels(group))]
+    for group in (choices, nav):
+        rows += [[KeyboardButton(text=label) for label in row] for row in _rows(group)]
     if not rows:
         return None
-    placeholder = (reply.placeholder or texts.TG_PLACEHOLDER)[:PLACEHOLDER_LIMIT]
     return ReplyKeyboardMarkup(
         keyboard=rows,
         resize_keyboard=True,
         is_persistent=True,
-        input_field_placeholder=placeholder,
+        input_field_placeholder=(placeholder or texts.TG_PLACEHOLDER)[:PLACEHOLDER_LIMIT],
     )
 
 
