@@ -182,9 +182,9 @@ class Engine:
     async def _handle_once(self, inbound: Inbound) -> list[Reply]:
         now = self.clock()
         async with self.db.transaction() as session:
-            if not await self._claim_update(session, inbound, now):
-                return []
-            arrived = await self._arrival(session, inbound, now)
+            arrived = await self._arrival(session, inbound, now, claim=True)
+            if arrived is None:
+                return []  # a redelivery: handled before
             account, row = arrived.account, arrived.conversation
             assert row is not None
             member = arrived.member
@@ -226,14 +226,23 @@ class Engine:
             replies = turn.replies
         return [self._address(reply) for reply in replies]
 
-    async def _arrival(self, session: AsyncSession, inbound: Inbound, now: datetime) -> Arrival:
-        """The sender's rows in one read; on first contact, created first."""
-        arrived = await conversations.arrival(session, inbound.channel, inbound.user_key)
-        if arrived is None or arrived.conversation is None:
-            await conversations.open_account(
-                session, inbound.channel, inbound.user_key, inbound.display_name, now
+    async def _arrival(
+        self, session: AsyncSession, inbound: Inbound, now: datetime, claim: bool = False
+    ) -> Arrival | None:
+        """The sender's rows in one read (created on first contact). With `claim`, the update id
+        is recorded first, and None means it already was."""
+        channel, key = inbound.channel, inbound.user_key
+        if claim and inbound.update_key is not None:
+            fresh, arrived = await conversations.claim_and_arrive(
+                session, channel, key, inbound.update_key, now
             )
-            arrived = await conversations.arrival(session, inbound.channel, inbound.user_key)
+            if not fresh:
+                return None
+        else:
+            arrived = await conversations.arrival(session, channel, key)
+        if arrived is None or arrived.conversation is None:
+            await conversations.open_account(session, channel, key, inbound.display_name, now)
+            arrived = await conversations.arrival(session, channel, key)
         assert arrived is not None
         return arrived
 
@@ -241,7 +250,9 @@ class Engine:
         self, session: AsyncSession, inbound: Inbound, now: datetime
     ) -> ChannelAccount:
         """The sender's channel account, created on first contact (safe when two race)."""
-        return (await self._arrival(session, inbound, now)).account
+        arrived = await self._arrival(session, inbound, now)
+        assert arrived is not None
+        return arrived.account
 
     def _address(self, reply: Reply) -> Reply:
         """Swap "Bác" for the configured form of address everywhere in a reply."""

@@ -6,12 +6,13 @@ roles and the conversation arrive in one joined read, and the conversation is re
 as plain columns rather than as an ORM object nobody else uses.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Select, bindparam, literal, select, update
+from sqlalchemy import Insert, Select, and_, bindparam, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.schema import Table
@@ -54,29 +55,56 @@ class Arrival:
     conversation: ConversationRow | None  # None only before the account's first message
 
 
-_ARRIVAL: Select[Any] = (
-    select(
-        ChannelAccount,
-        Member,
-        Conversation.id,
-        Conversation.dialog,
-        Conversation.step,
-        Conversation.state,
-        Conversation.version,
-        Conversation.updated_at,
-        Role.role,
-        Organisation.id,
-        Organisation.name,
+_ACCOUNT = and_(
+    ChannelAccount.channel == bindparam("channel"),
+    ChannelAccount.external_id == bindparam("external_id"),
+)
+_ARRIVAL_COLUMNS = (
+    ChannelAccount,
+    Member,
+    Conversation.id,
+    Conversation.dialog,
+    Conversation.step,
+    Conversation.state,
+    Conversation.version,
+    Conversation.updated_at,
+    Role.role,
+    Organisation.id,
+    Organisation.name,
+)
+
+
+def _with_member_and_conversation(statement: Select[Any]) -> Select[Any]:
+    return (
+        statement.outerjoin(Member, Member.id == ChannelAccount.member_id)
+        .outerjoin(Conversation, Conversation.account_id == ChannelAccount.id)
+        .outerjoin(Role, Role.member_id == Member.id)
+        .outerjoin(Organisation, Organisation.id == Role.org_id)
+        .order_by(Organisation.id, Role.role)
     )
-    .outerjoin(Member, Member.id == ChannelAccount.member_id)
-    .outerjoin(Conversation, Conversation.account_id == ChannelAccount.id)
-    .outerjoin(Role, Role.member_id == Member.id)
-    .outerjoin(Organisation, Organisation.id == Role.org_id)
-    .where(
-        ChannelAccount.channel == bindparam("channel"),
-        ChannelAccount.external_id == bindparam("external_id"),
+
+
+_ARRIVAL = _with_member_and_conversation(select(*_ARRIVAL_COLUMNS).where(_ACCOUNT))
+
+# PostgreSQL runs a data-modifying WITH: the update id is claimed and the sender's rows read in one
+# round trip, the first column saying whether the claim was new. Selecting from the one-row count
+# keeps that answer when there is no account yet.
+_CLAIMED = (
+    postgresql.insert(PROCESSED)
+    .values(
+        channel=bindparam("channel"),
+        update_key=bindparam("update_key"),
+        processed_at=bindparam("now", type_=PROCESSED.c.processed_at.type),
     )
-    .order_by(Organisation.id, Role.role)
+    .on_conflict_do_nothing()
+    .returning(PROCESSED.c.update_key)
+    .cte("claimed")
+)
+_FRESH = select(func.count().label("fresh")).select_from(_CLAIMED).subquery("fresh")
+_CLAIMING_ARRIVAL = _with_member_and_conversation(
+    select(_FRESH.c.fresh, *_ARRIVAL_COLUMNS)
+    .select_from(_FRESH)
+    .outerjoin(ChannelAccount, _ACCOUNT)
 )
 
 _NEW_CONVERSATION = select(
@@ -143,13 +171,30 @@ async def claim_update(session: AsyncSession, channel: str, update_key: str, now
 
 
 async def arrival(session: AsyncSession, channel: str, external_id: str) -> Arrival | None:
-    """The sender's account, member, roles and conversation in one read; None for a stranger.
-
-    The read returns a row per role held (one row when none): the other columns repeat.
-    """
+    """The sender's account, member, roles and conversation in one read; None for a stranger."""
     result = await session.execute(_ARRIVAL, {"channel": channel, "external_id": external_id})
-    rows = result.all()
-    if not rows:
+    return _arrival(result.all())
+
+
+async def claim_and_arrive(
+    session: AsyncSession, channel: str, external_id: str, update_key: str, now: datetime
+) -> tuple[bool, Arrival | None]:
+    """`claim_update`, then `arrival`: (False, None) for a redelivery. One statement on
+    PostgreSQL, where a round trip costs more than the statements themselves."""
+    if _dialect(session) != "postgresql":
+        if not await claim_update(session, channel, update_key, now):
+            return False, None
+        return True, await arrival(session, channel, external_id)
+    parameters = {"channel": channel, "external_id": external_id, "update_key": update_key}
+    rows = (await session.execute(_CLAIMING_ARRIVAL, {**parameters, "now": now})).all()
+    if not rows[0][0]:
+        return False, None
+    return True, _arrival([row[1:] for row in rows])
+
+
+def _arrival(rows: Sequence[Any]) -> Arrival | None:
+    """Rows of `_ARRIVAL_COLUMNS`, one per role held (one when none): the rest repeats."""
+    if not rows or rows[0][0] is None:
         return None
     account, member, row_id, dialog, step, state, version, updated_at = rows[0][:8]
     conversation = (
