@@ -5,8 +5,8 @@ tasks have their turn."""
 import asyncio
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,33 +58,42 @@ async def count(db: Database) -> int:
         return await session.scalar(select(func.count()).select_from(ProcessedUpdate)) or 0
 
 
+@asynccontextmanager
+async def turns_counted(pause: float) -> AsyncIterator[list[int]]:
+    """A task that counts the turns the loop gives it, every `pause` seconds at most."""
+    turns = [0]
+
+    async def take_turns() -> None:
+        while True:
+            turns[0] += 1
+            await asyncio.sleep(pause)
+
+    task = asyncio.create_task(take_turns())
+    await asyncio.sleep(0)
+    try:
+        yield turns
+    finally:
+        task.cancel()
+
+
 async def test_a_locked_database_is_waited_for_while_the_loop_runs_on(db_path: Path) -> None:
     db = Database(databases.sqlite_url(db_path))
-    ticks = 0
 
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0.01)
+    async def write() -> None:
+        async with db.transaction() as session:
+            await session.execute(INSERT.values(row("waited")))
 
-    running = asyncio.create_task(ticker())
     try:
-        with write_lock_elsewhere(db_path) as release:
-
-            async def write() -> None:
-                async with db.transaction() as session:
-                    await session.execute(INSERT.values(row("waited")))
-
-            writing = asyncio.create_task(write())
-            await asyncio.sleep(0.3)
-            assert not writing.done()  # still waiting for the lock…
-            assert ticks >= 2  # …and the loop went on meanwhile
-            release.set()
-            await asyncio.wait_for(writing, 10)
+        async with turns_counted(0.01) as turns:
+            with write_lock_elsewhere(db_path) as release:
+                writing = asyncio.create_task(write())
+                await asyncio.sleep(0.3)
+                assert not writing.done()  # still waiting for the lock…
+                assert turns[0] >= 3  # …and the loop went on meanwhile
+                release.set()
+                await asyncio.wait_for(writing, 10)
         assert await count(db) == 1
     finally:
-        running.cancel()
         await db.dispose()
 
 
@@ -101,25 +110,14 @@ async def test_a_lock_held_past_the_timeout_fails_like_sqlite(db_path: Path) -> 
 
 async def test_a_long_run_of_statements_lets_other_tasks_in(db_path: Path) -> None:
     db = Database(databases.sqlite_url(db_path))
-    others = 0
-
-    async def other_task() -> None:
-        nonlocal others
-        while True:
-            others += 1
-            await asyncio.sleep(0)
-
-    async with db.transaction() as session:
-        await session.execute(INSERT.values(row("warm")))  # connection opened, tables cached
-    running = asyncio.create_task(other_task())
-    await asyncio.sleep(0)
-    before = others
     try:
         async with db.transaction() as session:
+            await session.execute(INSERT.values(row("warm")))  # connection open, tables cached
+        async with turns_counted(0) as turns, db.transaction() as session:
+            before = turns[0]
             for n in range(3000):
                 await session.execute(INSERT.values(row(f"k{n}")))
-            assert others > before + 1  # the loop was handed back while the statements ran
+            assert turns[0] > before + 1  # the loop was handed back while the statements ran
         assert await count(db) == 3001
     finally:
-        running.cancel()
         await db.dispose()

@@ -90,9 +90,9 @@ class TelegramAdapter:
         self.db = engine.db
         self.sender = sender
         self.bot = sender.bot
-        # Transactions at once. More than one SQLite writer only queues inside SQLite, whose
-        # busy handler sleeps up to 100 ms a try; past a few, PostgreSQL gains nothing either
-        # (the engine is CPU-bound Python) and latency grows.
+        # Transactions at once. SQLite's run on this thread and have one writer anyway, so a
+        # second would only wait for the first one's lock; past a few, PostgreSQL gains nothing
+        # either (the engine is CPU-bound Python) and latency grows.
         self._slots = asyncio.Semaphore(concurrency or (1 if self.db.is_sqlite else 4))
         self.updates = ChatQueues()  # engine work, in order per chat
         self.outgoing = ChatQueues()  # replies, in order per chat
