@@ -2,7 +2,9 @@
 
 The channel benchmark (bench/telegram_dialog.py) measures the whole bot; this isolates the
 engine so a change to it can be weighed in seconds, with an optional cProfile listing of where
-the time goes. Users walk the dialog one update at a time against a migrated database.
+the time goes. Users walk the dialog one update at a time against a migrated database. The
+baseline printed next to it is one `SELECT 1` inside a transaction through the same handle:
+the least any statement of the engine can cost.
 
     .venv/bin/python bench/engine_profile.py [--users 200] [--postgres URL] [--profile [N]]
 """
@@ -15,6 +17,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -75,15 +79,29 @@ async def measure(url: str, users: int, profile: int) -> None:
     if profiler is not None:
         profiler.disable()
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    floor = await statement_floor(db)
     await db.dispose()
     backend = "SQLite" if db.is_sqlite else "PostgreSQL"
     print(
         f"{backend}: {count} updates, {wall / count * 1000:.2f} ms wall, "
-        f"{cpu / count * 1000:.2f} ms CPU per update (this process, with the driver)"
+        f"{cpu / count * 1000:.2f} ms CPU per update (this process, with the driver); "
+        f"baseline: {floor * 1000:.3f} ms CPU per `SELECT 1` in a transaction"
     )
     if profiler is not None:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(profile)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(profile)
+
+
+async def statement_floor(db: Database, transactions: int = 1000, statements: int = 4) -> float:
+    """CPU seconds one trivial statement costs through the same Database (session, driver,
+    round trip): what the engine's four or five statements an update cost at the least."""
+    select_one = text("SELECT 1")
+    started = time.process_time()
+    for _ in range(transactions):
+        async with db.transaction() as session:
+            for _ in range(statements):
+                await session.execute(select_one)
+    return (time.process_time() - started) / (transactions * statements)
 
 
 async def main(arguments: argparse.Namespace) -> None:
