@@ -20,6 +20,7 @@ from partybot.settings import Settings
 from partybot.storage.db import Database
 from partybot.storage.models import ProcessedUpdate
 from tests.emulators.telegram import TelegramEmulator, tiny_png
+from tests.support.databases import commits
 from tests.support.sample_dialog import registry_with_samples
 from tests.support.telegram import (
     Phone,
@@ -129,6 +130,17 @@ async def test_each_chat_in_order_and_chats_side_by_side(emu, channel, world) ->
     expected = [f"Đã đếm {n}" for n in range(1, 6)]
     assert [m.text for m in an.read()] == expected
     assert [m.text for m in binh.read()] == expected
+
+
+async def test_updates_that_arrive_together_share_commits(emu, channel, db, world) -> None:
+    people = [Phone(emu, channel, emu.user(6100 + n, f"Người {n}")) for n in range(8)]
+    with commits(db) as committed:
+        for person in people:  # all queued before the bot's next getUpdates
+            await person.user.send_command("/start")
+        await settle(emu, channel)
+    for person in people:
+        assert (person.read()[0].text or "").startswith(texts.WELCOME)
+    assert len(committed) < len(people)
 
 
 # -- what the bot sends --------------------------------------------------------------------------

@@ -10,8 +10,8 @@ question again, and after a few failed tries the offer of a human.
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AsyncExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -149,13 +149,16 @@ class Engine:
         self.registry = registry
         self._locks: WeakValueDictionary[tuple[str, str], asyncio.Lock] = WeakValueDictionary()
 
+    def _lock(self, inbound: Inbound) -> asyncio.Lock:
+        return self._locks.setdefault((inbound.channel, inbound.user_key), asyncio.Lock())
+
     async def handle(self, inbound: Inbound) -> list[Reply]:
         """Process one message exactly once; returns what to show the sender after the commit."""
-        lock = self._locks.setdefault((inbound.channel, inbound.user_key), asyncio.Lock())
-        async with lock:
+        async with self._lock(inbound):
             for _attempt in range(5):
                 try:
-                    return await self._handle_once(inbound)
+                    async with self.db.transaction() as session:
+                        return await self._turn(session, inbound)
                 except StaleConversation:
                     continue
                 except Exception:
@@ -163,6 +166,27 @@ class Engine:
                     await self._mark_processed(inbound)
                     return [self._address(Reply(texts.ERROR))]
             return [self._address(Reply(texts.ERROR))]
+
+    async def handle_many(self, inbounds: Sequence[Inbound]) -> list[list[Reply]]:
+        """Messages that arrived together, handled in order in one transaction (a group commit).
+
+        Each message is still one unit of work: its turn sees the turns before it, and all of
+        them commit together or not at all. Beginning, committing and closing a transaction
+        cost more than a typical turn's statements, so a crowd's messages are cheaper this way.
+        If any turn fails (a dialog error, a conversation saved by another process), the whole
+        group is undone and goes again one message at a time, with `handle`'s own answers.
+        """
+        if len(inbounds) == 1:
+            return [await self.handle(inbounds[0])]
+        async with AsyncExitStack() as held:
+            for lock in sorted({self._lock(i) for i in inbounds}, key=id):
+                await held.enter_async_context(lock)
+            try:
+                async with self.db.transaction() as session:
+                    return [await self._turn(session, inbound) for inbound in inbounds]
+            except Exception as trouble:
+                log.info("group of %d messages undone (%r); one at a time", len(inbounds), trouble)
+        return [await self.handle(inbound) for inbound in inbounds]
 
     async def _mark_processed(self, inbound: Inbound) -> None:
         """A message that crashed the dialog is not retried forever by a redelivering channel."""
@@ -179,51 +203,51 @@ class Engine:
             return True
         return await conversations.claim_update(session, inbound.channel, inbound.update_key, now)
 
-    async def _handle_once(self, inbound: Inbound) -> list[Reply]:
+    async def _turn(self, session: AsyncSession, inbound: Inbound) -> list[Reply]:
+        """One message's work inside the caller's transaction; its replies, to send after it."""
         now = self.clock()
-        async with self.db.transaction() as session:
-            arrived = await self._arrival(session, inbound, now, claim=True)
-            if arrived is None:
-                return []  # a redelivery: handled before
-            account, row = arrived.account, arrived.conversation
-            assert row is not None
-            member = arrived.member
-            roles = [directory.HeldRole(*held) for held in arrived.roles]
-            actor, acting = member, None
-            if actor is not None and any(held.role in assist.HELPER_ROLES for held in roles):
-                acting = await assist.active(session, actor.id, now)
-            if acting is not None:
-                member = await session.get(Member, acting.member_id)
-                roles = await directory.roles_of(session, acting.member_id)
-            state = State.load(row)
-            dialog = self.registry.dialogs.get(state.dialog)
-            if dialog is None or state.step not in dialog.steps:  # a step removed by an upgrade
-                state = State(MENU, "root", suspended=state.suspended)
-            ctx = Ctx(
-                session,
-                self.settings,
-                now,
-                inbound,
-                account,
-                member,
-                roles,
-                state.data,
-                self.registry,
-                actor=actor,
-            )
-            turn = Turn(self, ctx, state, row.updated_at)
-            if acting is not None and actor is not None:
-                with audit.acting_for(actor.id, acting.member_id):
-                    await turn.run()
-            else:
+        arrived = await self._arrival(session, inbound, now, claim=True)
+        if arrived is None:
+            return []  # a redelivery: handled before
+        account, row = arrived.account, arrived.conversation
+        assert row is not None
+        member = arrived.member
+        roles = [directory.HeldRole(*held) for held in arrived.roles]
+        actor, acting = member, None
+        if actor is not None and any(held.role in assist.HELPER_ROLES for held in roles):
+            acting = await assist.active(session, actor.id, now)
+        if acting is not None:
+            member = await session.get(Member, acting.member_id)
+            roles = await directory.roles_of(session, acting.member_id)
+        state = State.load(row)
+        dialog = self.registry.dialogs.get(state.dialog)
+        if dialog is None or state.step not in dialog.steps:  # a step removed by an upgrade
+            state = State(MENU, "root", suspended=state.suspended)
+        ctx = Ctx(
+            session,
+            self.settings,
+            now,
+            inbound,
+            account,
+            member,
+            roles,
+            state.data,
+            self.registry,
+            actor=actor,
+        )
+        turn = Turn(self, ctx, state, row.updated_at)
+        if acting is not None and actor is not None:
+            with audit.acting_for(actor.id, acting.member_id):
                 await turn.run()
-            saved = await conversations.save_conversation(
-                session, row, state.dialog, state.step, state.dump(), now
-            )
-            if not saved:
-                raise StaleConversation
-            await conversations.mark_seen(session, account, now)
-            replies = turn.replies
+        else:
+            await turn.run()
+        saved = await conversations.save_conversation(
+            session, row, state.dialog, state.step, state.dump(), now
+        )
+        if not saved:
+            raise StaleConversation
+        await conversations.mark_seen(session, account, now)
+        replies = turn.replies
         return [self._address(reply) for reply in replies]
 
     async def _arrival(

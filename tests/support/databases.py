@@ -7,10 +7,12 @@ database there, migrates it once, and empties every table between tests.
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import asyncpg
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from partybot.storage.db import Database
@@ -65,3 +67,18 @@ async def empty_postgres(db: Database) -> None:
     tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     async with db.engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@contextmanager
+def commits(db: Database) -> Iterator[list[None]]:
+    """Every COMMIT the database handle sends while the block runs, one entry each."""
+    seen: list[None] = []
+
+    def committed(_connection: object) -> None:
+        seen.append(None)
+
+    event.listen(db.engine.sync_engine, "commit", committed)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine.sync_engine, "commit", committed)

@@ -27,6 +27,7 @@ from sqlalchemy import update as sql_update
 from partybot.dialogs import texts
 from partybot.dialogs.engine import Engine
 from partybot.dialogs.model import Inbound, InboundKind, Reply
+from partybot.handlers.group_commit import GroupCommit
 from partybot.handlers.ordering import ChatQueues
 from partybot.handlers.sending import DeliveryError, Unreachable
 from partybot.handlers.telegram.sender import CHANNEL, TelegramSender
@@ -94,6 +95,7 @@ class TelegramAdapter:
         # second would only wait for the first one's lock; past a few, PostgreSQL gains nothing
         # either (the engine is CPU-bound Python) and latency grows.
         self._slots = asyncio.Semaphore(concurrency or (1 if self.db.is_sqlite else 4))
+        self.turns = GroupCommit(engine, self._slots)  # a bunch of updates shares commits
         self.updates = ChatQueues()  # engine work, in order per chat
         self.outgoing = ChatQueues()  # replies, in order per chat
 
@@ -191,8 +193,7 @@ class TelegramAdapter:
                 log.info("callback query %s not answered: %s", query.id, late.message)
 
     async def _handle(self, inbound: Inbound) -> None:
-        async with self._slots:
-            replies = await self.engine.handle(inbound)
+        replies = await self.turns.handle(inbound)
         if replies:
             self.deliver(inbound.user_key, replies)
 
