@@ -155,7 +155,17 @@ async def test_parts_in_separate_processes_share_the_work(db, emu, tmp_path) -> 
     try:
         await emu.wait_for_messages(AN, 1, timeout=60)
         await emu.wait_for_messages(BINH, 1, timeout=60)
-        ticking = [p for p in (scheduler, standby) if "catching up on every sweep" in p.log]
+        # The worker can be done before a scheduler is up; stopped while starting, a process
+        # dies of the signal instead of stopping cleanly.
+        parts, schedulers = (scheduler, standby, worker), (scheduler, standby)
+        await until(
+            lambda: (
+                all("partybot running" in p.log for p in parts)
+                and any("catching up on every sweep" in p.log for p in schedulers)
+            ),
+            within=60,
+        )
+        ticking = [p for p in schedulers if "catching up on every sweep" in p.log]
         assert len(ticking) == 1  # the advisory lock lets one scheduler tick
         assert "web server" not in worker.log and not emu.calls_to("getUpdates")
     finally:
