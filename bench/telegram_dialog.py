@@ -1,20 +1,21 @@
 """Telegram channel throughput and latency, next to a bare aiogram echo bot, same run.
 
 N simulated users (default 200) walk a seven-update dialog: /start, share their contact
-(onboarding), open "Thủ tục mẫu", tap an answer, type a date, an amount and a note. The bot
-runs in its own process and talks HTTP to the Bot API emulator (tests/emulators/telegram.py),
-which plays the users in this process. Latency is update-to-reply: from queueing an update to
-the arrival of the message that carries the next question (for the echo bot: its echo).
+(onboarding), open "Thủ tục mẫu", tap an answer, type a date, an amount and a note. Each bot
+runs in its own process and talks HTTP to a Bot API emulator of its own
+(tests/emulators/telegram.py); the emulators play the users in this process. Latency is
+update-to-reply: from queueing an update to the arrival of the message that carries the next
+question (for the echo bot: its echo).
 
 Each bot first serves a warm-up crowd of the same size, not measured: a bot runs for weeks, and
 what its first updates pay once (pydantic building the schema of each aiogram type on first use,
-pools opening their connections, lazy imports) is not its throughput. Then two phases per bot:
+pools opening their connections, lazy imports) is not its throughput. Then two phases:
 - saturation: every user sends the next update as soon as the reply arrives; gives the
   ceiling in updates/s (and the queueing latency that comes with it). A crowd is done in two or
-  three seconds, where a busy moment of the machine weighs a lot, so --rounds fresh crowds (3)
-  run one after the other and the ratio to the echo bot is taken between medians;
+  three seconds, where a busy moment of the machine weighs a lot, so the bots take turns over
+  --rounds fresh crowds each (3) and the ratio to the echo bot is taken between medians;
 - paced: users think 5-15 s between updates (an elderly member reads the question, then taps;
-  --think changes it); gives the latency that crowd sees.
+  --think changes it); gives the latency that crowd sees. One bot at a time.
 
 The emulator's flood limits are off and the bot's own pacing is set out of the way: this
 measures the framework and the engine, not Telegram's 30 messages/s quota.
@@ -39,6 +40,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -268,33 +270,30 @@ async def phase(
     return Result(bot, name, len(latencies), seconds, latencies, cpu)
 
 
-async def run_bot(
-    emu: TelegramEmulator,
-    bot: str,
-    command: list[str],
-    users: int,
-    rounds: int,
-    first_user: int,
-    think: tuple[float, float],
-) -> list[Result]:
-    """Warm-up, `rounds` saturated crowds, one paced crowd; each crowd is new to the bot."""
-    polls = len(emu.calls_to("getUpdates"))
-    child = subprocess.Popen(command, cwd=ROOT)  # noqa: ASYNC220 - started once, not awaited
-    crowds = iter(range(rounds + 2))
+class BotRun:
+    """One bot in its own process, on an emulator of its own; each crowd is new to it."""
 
-    async def crowd(name: str, pace: tuple[float, float]) -> Result:
-        n = next(crowds) * users
-        return await phase(emu, child.pid, bot, name, first_user + n, users, pace, n)
+    def __init__(self, name: str, emu: TelegramEmulator, command: list[str], users: int) -> None:
+        self.name = name
+        self.emu = emu
+        self.command = command
+        self.users = users
+        self.crowds = 0
+        self.child: subprocess.Popen[bytes] | None = None
 
-    try:
-        await emu.wait_for(lambda: len(emu.calls_to("getUpdates")) > polls, 60)
-        await crowd("warm-up", (0, 0))
-        results = [await crowd(f"saturation {r + 1}/{rounds}", (0, 0)) for r in range(rounds)]
-        results.append(await crowd(f"paced {think[0]:g}-{think[1]:g} s", think))
-    finally:
-        child.send_signal(signal.SIGTERM)
-        child.wait(30)
-    return results
+    async def start(self) -> None:
+        self.child = subprocess.Popen(self.command, cwd=ROOT)  # noqa: ASYNC220 - not awaited
+        await self.emu.wait_for(lambda: bool(self.emu.calls_to("getUpdates")), 60)
+
+    async def crowd(self, name: str, pace: tuple[float, float]) -> Result:
+        assert self.child is not None
+        n, self.crowds = self.crowds * self.users, self.crowds + 1
+        return await phase(self.emu, self.child.pid, self.name, name, n, self.users, pace, n)
+
+    def stop(self) -> None:
+        if self.child is not None:
+            self.child.send_signal(signal.SIGTERM)
+            self.child.wait(30)
 
 
 def child_command(*args: str) -> list[str]:
@@ -304,42 +303,53 @@ def child_command(*args: str) -> list[str]:
 async def main(arguments: argparse.Namespace) -> None:
     users, rounds, think = arguments.users, arguments.rounds, tuple(arguments.think)
     population = (rounds + 2) * users
-    results: list[Result] = []
     postgres_server = arguments.postgres or os.environ.get("TEST_DATABASE_URL", "")
-    async with TelegramEmulator(TOKEN, limits=False) as emu:
-        echo = child_command("echo", emu.base_url)
-        results += await run_bot(emu, "echo (aiogram)", echo, users, rounds, 100_000, think)
-        with tempfile.TemporaryDirectory() as folder:
-            if not arguments.skip_sqlite:
-                url = f"sqlite+aiosqlite:///{folder}/bench.db"
-                await seed(url, population)
-                command = child_command("partybot", emu.base_url, url)
-                name = "partybot, SQLite"
-                results += await run_bot(emu, name, command, users, rounds, 200_000, think)
-            if postgres_server:
-                url = await create_postgres(postgres_server)
-                try:
-                    await seed(url, population)
-                    command = child_command("partybot", emu.base_url, url)
-                    name = "partybot, PostgreSQL"
-                    results += await run_bot(emu, name, command, users, rounds, 300_000, think)
-                finally:
-                    await drop_postgres(postgres_server, url)
+    bots: list[BotRun] = []
+    results: list[Result] = []
+    async with AsyncExitStack() as stack:
+        folder = stack.enter_context(tempfile.TemporaryDirectory())
+
+        async def add(name: str, *args: str) -> None:
+            emu = await stack.enter_async_context(TelegramEmulator(TOKEN, limits=False))
+            bots.append(BotRun(name, emu, child_command(args[0], emu.base_url, *args[1:]), users))
+
+        await add("echo (aiogram)", "echo")
+        if not arguments.skip_sqlite:
+            url = f"sqlite+aiosqlite:///{folder}/bench.db"
+            await seed(url, population)
+            await add("partybot, SQLite", "partybot", url)
+        if postgres_server:
+            url = await create_postgres(postgres_server)
+            stack.push_async_callback(drop_postgres, postgres_server, url)
+            await seed(url, population)
+            await add("partybot, PostgreSQL", "partybot", url)
+        for bot in bots:
+            stack.callback(bot.stop)
+            await bot.start()
+        for bot in bots:
+            await bot.crowd("warm-up", (0, 0))
+        for r in range(rounds):  # taken in turns, so a slow moment of the machine hits all bots
+            for bot in bots:
+                results.append(await bot.crowd(f"saturation {r + 1}/{rounds}", (0, 0)))
+        for bot in bots:
+            results.append(await bot.crowd(f"paced {think[0]:g}-{think[1]:g} s", think))
     print(
         f"\n{users} users x {len(STEPS)} updates, bot in its own process, cores: {os.cpu_count()}"
     )
     print("| bot | phase | updates | updates/s | p50 ms | p99 ms | max ms | bot CPU ms/update |")
     print("|---|---|---|---|---|---|---|---|")
-    for result in results:
-        print(result.row())
+    for bot in bots:
+        for result in results:
+            if result.bot == bot.name:
+                print(result.row())
     ceilings = {
-        bot: statistics.median(r.rate for r in results if r.bot == bot and r.saturated)
-        for bot in dict.fromkeys(r.bot for r in results)
+        bot.name: statistics.median(r.rate for r in results if r.bot == bot.name and r.saturated)
+        for bot in bots
     }
     echo = ceilings.pop("echo (aiogram)")
     print(f"echo (aiogram): median {echo:.0f} updates/s saturated")
-    for bot, rate in ceilings.items():
-        print(f"{bot}: median {rate:.0f} updates/s saturated, {rate / echo:.2f} x the echo bot")
+    for name, rate in ceilings.items():
+        print(f"{name}: median {rate:.0f} updates/s saturated, {rate / echo:.2f} x the echo bot")
 
 
 def child(argv: list[str]) -> None:
