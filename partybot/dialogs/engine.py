@@ -9,6 +9,7 @@ question again, and after a few failed tries the offer of a human.
 
 import asyncio
 import logging
+import random
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AsyncExitStack, contextmanager
@@ -59,6 +60,8 @@ NAV_KEYS = {
 }
 MORE_KEY = "nav:more"
 ASKING_CHARS = 300
+STALE_ATTEMPTS = 8  # tries of a message whose conversation another process keeps saving first
+STALE_PAUSE = 0.002  # seconds: the first pause before trying again, doubling after each
 YES_NO = [("yes", texts.YES), ("no", texts.NO)]
 SOCIAL = {"greeting": texts.GREETING, "thanks": texts.THANKS, ENGLISH: texts.ENGLISH_ONLY}
 
@@ -155,12 +158,15 @@ class Engine:
     async def handle(self, inbound: Inbound) -> list[Reply]:
         """Process one message exactly once; returns what to show the sender after the commit."""
         async with self._lock(inbound):
-            for _attempt in range(5):
+            for attempt in range(STALE_ATTEMPTS):
                 try:
                     async with self.db.transaction() as session:
                         return await self._turn(session, inbound)
                 except StaleConversation:
-                    continue
+                    # Another process saved this conversation meanwhile. Going again at once,
+                    # the two can keep colliding; a random pause, longer each time, lets the
+                    # other finish what it has queued for this person.
+                    await asyncio.sleep(random.uniform(0, STALE_PAUSE * 2**attempt))
                 except Exception:
                     log.exception("dialog failed for %s:%s", inbound.channel, inbound.user_key)
                     await self._mark_processed(inbound)
