@@ -50,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 from tests.emulators.telegram import BotMessage, TelegramEmulator  # noqa: E402
 
 TOKEN = "123456789:BENCH-emulator-token"
+FIRST_USER_ID = 10_000
 STEPS = ["start", "contact", "Thủ tục mẫu", "Nộp đảng phí", "15/03/2026", "7 triệu", "Ghi chú"]
 
 
@@ -187,9 +188,10 @@ class Replies:
 
 
 async def walk(
-    emu: TelegramEmulator, replies: Replies, user_id: int, n: int, think: tuple[float, float]
+    emu: TelegramEmulator, replies: Replies, n: int, think: tuple[float, float]
 ) -> list[float]:
-    user = emu.user(user_id, f"Người {n}", phone_number=phone(n))
+    """Seeded member n's dialog, as Telegram user FIRST_USER_ID + n."""
+    user = emu.user(FIRST_USER_ID + n, f"Người {n}", phone_number=phone(n))
     latencies = []
     if think[1]:
         await asyncio.sleep(random.uniform(0, think[1]))  # people do not all start at once
@@ -253,17 +255,15 @@ async def phase(
     pid: int,
     bot: str,
     name: str,
-    first_user: int,
+    first: int,
     users: int,
     think: tuple[float, float],
-    seed_offset: int,
 ) -> Result:
+    """Seeded members first … first + users - 1 walk the dialog at once."""
     replies = Replies(emu, complete_reply if bot.startswith("partybot") else lambda _: True)
     watcher = asyncio.create_task(replies.run())
     started, cpu = time.monotonic(), cpu_seconds(pid)
-    walks = await asyncio.gather(
-        *(walk(emu, replies, first_user + n, seed_offset + n, think) for n in range(users))
-    )
+    walks = await asyncio.gather(*(walk(emu, replies, first + n, think) for n in range(users)))
     seconds, cpu = time.monotonic() - started, cpu_seconds(pid) - cpu
     watcher.cancel()
     latencies = [value for one in walks for value in one]
@@ -288,7 +288,7 @@ class BotRun:
     async def crowd(self, name: str, pace: tuple[float, float]) -> Result:
         assert self.child is not None
         n, self.crowds = self.crowds * self.users, self.crowds + 1
-        return await phase(self.emu, self.child.pid, self.name, name, n, self.users, pace, n)
+        return await phase(self.emu, self.child.pid, self.name, name, n, self.users, pace)
 
     def stop(self) -> None:
         if self.child is not None:
