@@ -253,8 +253,7 @@ class Engine:
         if not saved:
             raise StaleConversation
         await conversations.mark_seen(session, account, now)
-        replies = turn.replies
-        return [self._address(reply) for reply in replies]
+        return [self._address(reply) for reply in turn.replies]
 
     async def _arrival(
         self, session: AsyncSession, inbound: Inbound, now: datetime, claim: bool = False
