@@ -213,7 +213,8 @@ async def test_tampered_or_foreign_buttons_do_nothing(
     binh.read()
 
     prompt_id = emu.messages_to(5006)[-1].message_id
-    await binh.presses(f"{token[:-1]}x", strict=False, message_id=prompt_id)
+    tampered = token[:-1] + ("y" if token.endswith("x") else "x")  # random tokens end in x too
+    await binh.presses(tampered, strict=False, message_id=prompt_id)
     assert texts.BUTTON_GONE in binh.text
     await binh.presses("sample.approve:41", strict=False, message_id=prompt_id)
     assert texts.BUTTON_GONE in binh.text
