@@ -1,4 +1,4 @@
-"""The engine's first statement: claim the update id and read the sender's rows, once per id."""
+"""The engine's first statement: claim the update ids and read the senders' rows, once per id."""
 
 from datetime import UTC, datetime
 
@@ -12,15 +12,37 @@ async def test_an_update_id_is_claimed_once_whether_or_not_the_sender_is_known(
     db: Database,
 ) -> None:
     async with db.transaction() as session:
-        fresh, arrived = await conversations.claim_and_arrive(session, "tg", "42", "u1", NOW)
-        assert (fresh, arrived) == (True, None)  # a stranger: nothing to read yet
+        claimed, arrivals = await conversations.claim_and_arrive(
+            session, [("tg", "u1")], [("tg", "42")], NOW
+        )
+        assert (claimed, arrivals) == ({("tg", "u1")}, {})  # a stranger: nothing to read yet
         await conversations.open_account(session, "tg", "42", "Ba", NOW)
     async with db.transaction() as session:
-        assert await conversations.claim_and_arrive(session, "tg", "42", "u1", NOW) == (False, None)
-        fresh, arrived = await conversations.claim_and_arrive(session, "tg", "42", "u2", NOW)
-    assert fresh and arrived is not None
+        claimed, arrivals = await conversations.claim_and_arrive(
+            session, [("tg", "u1"), ("tg", "u2"), ("tg", "u2")], [("tg", "42")], NOW
+        )
+    assert claimed == {("tg", "u2")}  # u1 is a redelivery; u2 claimed once though named twice
+    arrived = arrivals[("tg", "42")]
     assert arrived.account.display_name == "Ba" and arrived.member is None
     assert arrived.conversation is not None and arrived.roles == []
     async with db.transaction() as session:  # another channel's ids are its own
-        fresh, _ = await conversations.claim_and_arrive(session, "zalo", "42", "u1", NOW)
-    assert fresh
+        claimed, _ = await conversations.claim_and_arrive(session, [("zalo", "u1")], [], NOW)
+    assert claimed == {("zalo", "u1")}
+
+
+async def test_several_senders_arrive_in_one_read_each_with_only_their_own_rows(
+    db: Database,
+) -> None:
+    async with db.transaction() as session:
+        for key, name in [("1", "An"), ("2", "Bình")]:
+            await conversations.open_account(session, "tg", key, name, NOW)
+        await conversations.open_account(session, "zalo", "1", "Chi", NOW)
+    async with db.transaction() as session:
+        claimed, arrivals = await conversations.claim_and_arrive(
+            session, [], [("tg", "1"), ("tg", "2"), ("tg", "3"), ("zalo", "1")], NOW
+        )
+    assert claimed == set()
+    names = {sender: arrived.account.display_name for sender, arrived in arrivals.items()}
+    assert names == {("tg", "1"): "An", ("tg", "2"): "Bình", ("zalo", "1"): "Chi"}
+    conversations_read = {arrived.conversation.id for arrived in arrivals.values()}  # type: ignore[union-attr]
+    assert len(conversations_read) == 3

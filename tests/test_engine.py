@@ -18,7 +18,7 @@ from partybot.settings import Settings
 from partybot.storage.db import Database
 from partybot.storage.models import Conversation, OutboxMessage, ProcessedUpdate
 from tests.support.clock import FakeClock
-from tests.support.databases import commits
+from tests.support.databases import events
 from tests.support.sample_dialog import registry_with_samples
 from tests.support.transcript import Person
 from tests.support.world import World, build_world
@@ -306,7 +306,7 @@ async def test_a_group_commits_once_and_each_message_gets_its_own_replies(
     before = await processed(db)
     group = [says(user, "một", f"{user}-1") for user in users]
     group.append(says(users[0], "hai", f"{users[0]}-2"))  # the same chat again, in order
-    with commits(db) as seen:
+    with events(db, "commit") as seen:
         results = await engine.handle_many(group)
     assert len(seen) == 1
     assert [[reply.text for reply in replies] for replies in results] == [
@@ -319,6 +319,30 @@ async def test_a_group_commits_once_and_each_message_gets_its_own_replies(
     again = await engine.handle_many(group[:2])  # redelivered: one effect, nothing to say
     assert again == [[], []]
     assert [r.text for r in await engine.handle(says(users[0], "ba", "x-3"))] == ["Đã đếm 3"]
+
+
+async def test_a_group_reads_its_senders_rows_in_one_statement(
+    engine: Engine, db: Database, world: World
+) -> None:
+    users = await counting(engine, world)
+    group = [says(user, "một", f"{user}-1") for user in users]
+    group.append(says(users[1], "một", f"{users[1]}-1"))  # redelivered within the group
+    group.append(says(users[0], "hai", f"{users[0]}-2"))  # this chat's rows have changed since
+    with events(db, "before_cursor_execute") as sent:
+        results = await engine.handle_many(group)
+    reads = [
+        e
+        for e in sent
+        if e[2].lstrip().startswith(("SELECT", "WITH")) and "channel_accounts" in e[2]
+    ]
+    assert len(reads) == 2  # everyone's rows at once, then the chat that came back, afresh
+    assert [[reply.text for reply in replies] for replies in results] == [
+        ["Đã đếm 1"],
+        ["Đã đếm 1"],
+        ["Đã đếm 1"],
+        [],
+        ["Đã đếm 2"],
+    ]
 
 
 async def test_a_failing_message_undoes_its_group_and_the_rest_go_one_by_one(
@@ -334,7 +358,7 @@ async def test_a_failing_message_undoes_its_group_and_the_rest_go_one_by_one(
 
     monkeypatch.setattr(engine_module.Turn, "run", fails_for_binh)
     before = await processed(db)
-    with commits(db) as seen:
+    with events(db, "commit") as seen:
         results = await engine.handle_many([says(user, "một", f"{user}-1") for user in users])
     assert [[reply.text for reply in replies] for replies in results] == [
         ["Đã đếm 1"],
@@ -353,7 +377,7 @@ async def test_messages_queued_together_go_in_one_group(
 ) -> None:
     users = await counting(engine, world)
     turns = GroupCommit(engine, asyncio.Semaphore(1), limit=2)
-    with commits(db) as seen:
+    with events(db, "commit") as seen:
         results = await asyncio.gather(
             *(turns.handle(says(u, "một", f"{u}-{n}")) for n in (1, 2) for u in users)
         )
@@ -361,7 +385,7 @@ async def test_messages_queued_together_go_in_one_group(
     assert [[r.text for r in replies] for replies in results] == [["Đã đếm 1"]] * 3 + [
         ["Đã đếm 2"]
     ] * 3
-    with commits(db) as seen:  # alone, it goes alone and at once
+    with events(db, "commit") as seen:  # alone, it goes alone and at once
         alone = await turns.handle(says(users[0], "một", "alone"))
     assert len(seen) == 1 and [r.text for r in alone] == ["Đã đếm 3"]
 

@@ -20,7 +20,7 @@ from partybot.settings import Settings
 from partybot.storage.db import Database
 from partybot.storage.models import ProcessedUpdate
 from tests.emulators.telegram import TelegramEmulator, tiny_png
-from tests.support.databases import commits
+from tests.support.databases import events
 from tests.support.sample_dialog import registry_with_samples
 from tests.support.telegram import (
     Phone,
@@ -134,7 +134,7 @@ async def test_each_chat_in_order_and_chats_side_by_side(emu, channel, world) ->
 
 async def test_updates_that_arrive_together_share_commits(emu, channel, db, world) -> None:
     people = [Phone(emu, channel, emu.user(6100 + n, f"Người {n}")) for n in range(8)]
-    with commits(db) as committed:
+    with events(db, "commit") as committed:
         for person in people:  # all queued before the bot's next getUpdates
             await person.user.send_command("/start")
         await settle(emu, channel)

@@ -161,7 +161,7 @@ class Engine:
             for attempt in range(STALE_ATTEMPTS):
                 try:
                     async with self.db.transaction() as session:
-                        return await self._turn(session, inbound)
+                        return (await self._turns(session, [inbound]))[0]
                 except StaleConversation:
                     # Another process saved this conversation meanwhile. Going again at once,
                     # the two can keep colliding; a random pause, longer each time, lets the
@@ -189,7 +189,7 @@ class Engine:
                 await held.enter_async_context(lock)
             try:
                 async with self.db.transaction() as session:
-                    return [await self._turn(session, inbound) for inbound in inbounds]
+                    return await self._turns(session, inbounds)
             except Exception as trouble:
                 log.info("group of %d messages undone (%r); one at a time", len(inbounds), trouble)
         return [await self.handle(inbound) for inbound in inbounds]
@@ -209,12 +209,38 @@ class Engine:
             return True
         return await conversations.claim_update(session, inbound.channel, inbound.update_key, now)
 
-    async def _turn(self, session: AsyncSession, inbound: Inbound) -> list[Reply]:
-        """One message's work inside the caller's transaction; its replies, to send after it."""
+    async def _turns(self, session: AsyncSession, inbounds: Sequence[Inbound]) -> list[list[Reply]]:
+        """Messages' work in order inside the caller's transaction; their replies, to send after.
+
+        Every update id is claimed and every sender's rows read in one go before the first
+        turn. Those rows are what separate transactions starting now would read, so a turn sees
+        no less than it would alone; a sender's second message in the group reads afresh, after
+        the first has changed the conversation. (Roles change only by roster import.)
+        """
+        updates = [(i.channel, i.update_key) for i in inbounds if i.update_key is not None]
+        senders = list(dict.fromkeys((i.channel, i.user_key) for i in inbounds))
+        claimed, arrivals = await conversations.claim_and_arrive(
+            session, updates, senders, self.clock()
+        )
+        results: list[list[Reply]] = []
+        for inbound in inbounds:
+            arrived = arrivals.pop((inbound.channel, inbound.user_key), None)
+            update = (inbound.channel, inbound.update_key)
+            if inbound.update_key is not None:
+                if update not in claimed:
+                    results.append([])  # a redelivery: handled before
+                    continue
+                claimed.remove(update)  # the same id again in this group is one too
+            results.append(await self._turn(session, inbound, arrived))
+        return results
+
+    async def _turn(
+        self, session: AsyncSession, inbound: Inbound, arrived: Arrival | None
+    ) -> list[Reply]:
+        """One message's work, on the sender's rows as read for it (None: not read yet)."""
         now = self.clock()
-        arrived = await self._arrival(session, inbound, now, claim=True)
-        if arrived is None:
-            return []  # a redelivery: handled before
+        if arrived is None or arrived.conversation is None:
+            arrived = await self._arrival(session, inbound, now)
         account, row = arrived.account, arrived.conversation
         assert row is not None
         member = arrived.member
@@ -255,20 +281,10 @@ class Engine:
         await conversations.mark_seen(session, account, now)
         return [self._address(reply) for reply in turn.replies]
 
-    async def _arrival(
-        self, session: AsyncSession, inbound: Inbound, now: datetime, claim: bool = False
-    ) -> Arrival | None:
-        """The sender's rows in one read (created on first contact). With `claim`, the update id
-        is recorded first, and None means it already was."""
+    async def _arrival(self, session: AsyncSession, inbound: Inbound, now: datetime) -> Arrival:
+        """The sender's rows in one read, created on first contact."""
         channel, key = inbound.channel, inbound.user_key
-        if claim and inbound.update_key is not None:
-            fresh, arrived = await conversations.claim_and_arrive(
-                session, channel, key, inbound.update_key, now
-            )
-            if not fresh:
-                return None
-        else:
-            arrived = await conversations.arrival(session, channel, key)
+        arrived = await conversations.arrival(session, channel, key)
         if arrived is None or arrived.conversation is None:
             await conversations.open_account(session, channel, key, inbound.display_name, now)
             arrived = await conversations.arrival(session, channel, key)
@@ -279,9 +295,7 @@ class Engine:
         self, session: AsyncSession, inbound: Inbound, now: datetime
     ) -> ChannelAccount:
         """The sender's channel account, created on first contact (safe when two race)."""
-        arrived = await self._arrival(session, inbound, now)
-        assert arrived is not None
-        return arrived.account
+        return (await self._arrival(session, inbound, now)).account
 
     def _address(self, reply: Reply) -> Reply:
         """Swap "Bác" for the configured form of address everywhere in a reply."""

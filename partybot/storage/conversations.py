@@ -12,7 +12,18 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Select, and_, bindparam, func, literal, select, update
+from sqlalchemy import (
+    Insert,
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    literal,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.schema import Table
@@ -85,26 +96,45 @@ def _with_member_and_conversation(statement: Select[Any]) -> Select[Any]:
 
 
 _ARRIVAL = _with_member_and_conversation(select(*_ARRIVAL_COLUMNS).where(_ACCOUNT))
+_SENDERS = tuple_(ChannelAccount.channel, ChannelAccount.external_id)
 
-# PostgreSQL runs a data-modifying WITH: the update id is claimed and the sender's rows read in one
-# round trip, the first column saying whether the claim was new. Selecting from the one-row count
-# keeps that answer when there is no account yet.
+# SQLite: every sender named in one IN list (statements there cost little; round trips nothing).
+_ARRIVALS = _with_member_and_conversation(
+    select(*_ARRIVAL_COLUMNS).where(_SENDERS.in_(bindparam("senders", expanding=True)))
+)
+
+# PostgreSQL runs a data-modifying WITH: every update id is claimed and every sender's rows read
+# in one round trip, the first two columns naming the claims that were new. Selecting from the
+# one-row aggregate keeps that answer when no sender has an account yet. Arrays, not IN lists,
+# keep the statement's text, and so its prepared plan, the same whatever the group's size.
+_TEXTS = postgresql.ARRAY(String)
 _CLAIMED = (
     postgresql.insert(PROCESSED)
-    .values(
-        channel=bindparam("channel"),
-        update_key=bindparam("update_key"),
-        processed_at=bindparam("now", type_=PROCESSED.c.processed_at.type),
+    .from_select(
+        ["channel", "update_key", "processed_at"],
+        select(
+            func.unnest(bindparam("update_channels", type_=_TEXTS)),
+            func.unnest(bindparam("update_keys", type_=_TEXTS)),
+            bindparam("now", type_=PROCESSED.c.processed_at.type),
+        ),
     )
     .on_conflict_do_nothing()
-    .returning(PROCESSED.c.update_key)
+    .returning(PROCESSED.c.channel, PROCESSED.c.update_key)
     .cte("claimed")
 )
-_FRESH = select(func.count().label("fresh")).select_from(_CLAIMED).subquery("fresh")
-_CLAIMING_ARRIVAL = _with_member_and_conversation(
-    select(_FRESH.c.fresh, *_ARRIVAL_COLUMNS)
-    .select_from(_FRESH)
-    .outerjoin(ChannelAccount, _ACCOUNT)
+_CLAIMS = select(
+    func.array_agg(_CLAIMED.c.channel).label("claimed_channels"),
+    func.array_agg(_CLAIMED.c.update_key).label("claimed_keys"),
+).subquery("claims")
+_NAMED = (
+    func.unnest(bindparam("sender_channels", type_=_TEXTS), bindparam("sender_ids", type_=_TEXTS))
+    .table_valued("channel", "external_id")
+    .render_derived()
+)
+_CLAIMING_ARRIVALS = _with_member_and_conversation(
+    select(_CLAIMS.c.claimed_channels, _CLAIMS.c.claimed_keys, *_ARRIVAL_COLUMNS)
+    .select_from(_CLAIMS)
+    .outerjoin(ChannelAccount, _SENDERS.in_(select(_NAMED.c.channel, _NAMED.c.external_id)))
 )
 
 _NEW_CONVERSATION = select(
@@ -177,19 +207,45 @@ async def arrival(session: AsyncSession, channel: str, external_id: str) -> Arri
 
 
 async def claim_and_arrive(
-    session: AsyncSession, channel: str, external_id: str, update_key: str, now: datetime
-) -> tuple[bool, Arrival | None]:
-    """`claim_update`, then `arrival`: (False, None) for a redelivery. One statement on
-    PostgreSQL, where a round trip costs more than the statements themselves."""
+    session: AsyncSession,
+    updates: Sequence[tuple[str, str]],
+    senders: Sequence[tuple[str, str]],
+    now: datetime,
+) -> tuple[set[tuple[str, str]], dict[tuple[str, str], Arrival]]:
+    """`claim_update` for every (channel, update id), then `arrival` for every (channel, sender):
+    the claims that were new, and the senders known so far. One statement on PostgreSQL, where
+    a round trip costs more than the statements themselves; a crowd's updates share it."""
     if _dialect(session) != "postgresql":
-        if not await claim_update(session, channel, update_key, now):
-            return False, None
-        return True, await arrival(session, channel, external_id)
-    parameters = {"channel": channel, "external_id": external_id, "update_key": update_key}
-    rows = (await session.execute(_CLAIMING_ARRIVAL, {**parameters, "now": now})).all()
-    if not rows[0][0]:
-        return False, None
-    return True, _arrival([row[1:] for row in rows])
+        claimed = {
+            (channel, key)
+            for channel, key in updates
+            if await claim_update(session, channel, key, now)
+        }
+        result = await session.execute(_ARRIVALS, {"senders": list(senders)})
+        return claimed, _arrivals(result.all())
+    channels, keys = zip(*updates, strict=True) if updates else ((), ())
+    sender_channels, sender_ids = zip(*senders, strict=True) if senders else ((), ())
+    parameters = {
+        "update_channels": list(channels),
+        "update_keys": list(keys),
+        "sender_channels": list(sender_channels),
+        "sender_ids": list(sender_ids),
+        "now": now,
+    }
+    rows = (await session.execute(_CLAIMING_ARRIVALS, parameters)).all()
+    claimed_channels, claimed_keys = rows[0][0] or [], rows[0][1] or []
+    return set(zip(claimed_channels, claimed_keys, strict=True)), _arrivals(
+        [row[2:] for row in rows]
+    )
+
+
+def _arrivals(rows: Sequence[Any]) -> dict[tuple[str, str], Arrival]:
+    """Several senders' `_ARRIVAL_COLUMNS` rows, by (channel, sender)."""
+    by_sender: dict[tuple[str, str], list[Any]] = {}
+    for row in rows:
+        if row[0] is not None:
+            by_sender.setdefault((row[0].channel, row[0].external_id), []).append(row)
+    return {sender: arrived for sender, own in by_sender.items() if (arrived := _arrival(own))}
 
 
 def _arrival(rows: Sequence[Any]) -> Arrival | None:

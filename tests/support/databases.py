@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from sqlalchemy import event, text
@@ -70,15 +71,16 @@ async def empty_postgres(db: Database) -> None:
 
 
 @contextmanager
-def commits(db: Database) -> Iterator[list[None]]:
-    """Every COMMIT the database handle sends while the block runs, one entry each."""
-    seen: list[None] = []
+def events(db: Database, name: str) -> Iterator[list[tuple[Any, ...]]]:
+    """The arguments of every `name` engine event ("commit", "before_cursor_execute", …) the
+    database handle fires while the block runs, one entry each."""
+    seen: list[tuple[Any, ...]] = []
 
-    def committed(_connection: object) -> None:
-        seen.append(None)
+    def fired(*arguments: Any) -> None:
+        seen.append(arguments)
 
-    event.listen(db.engine.sync_engine, "commit", committed)
+    event.listen(db.engine.sync_engine, name, fired)
     try:
         yield seen
     finally:
-        event.remove(db.engine.sync_engine, "commit", committed)
+        event.remove(db.engine.sync_engine, name, fired)
