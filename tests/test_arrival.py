@@ -1,4 +1,5 @@
-"""The engine's first statement: claim the update ids and read the senders' rows, once per id."""
+"""The engine's statements about a group of updates: claim the ids and read the senders' rows
+before the turns, write the conversations after them."""
 
 from datetime import UTC, datetime
 
@@ -46,3 +47,28 @@ async def test_several_senders_arrive_in_one_read_each_with_only_their_own_rows(
     assert names == {("tg", "1"): "An", ("tg", "2"): "Bình", ("zalo", "1"): "Chi"}
     conversations_read = {arrived.conversation.id for arrived in arrivals.values()}  # type: ignore[union-attr]
     assert len(conversations_read) == 3
+
+
+async def test_conversations_are_written_together_unless_another_writer_came_first(
+    db: Database,
+) -> None:
+    async with db.transaction() as session:
+        for key in ("1", "2"):
+            await conversations.open_account(session, "tg", key, None, NOW)
+    async with db.transaction() as session:
+        _, arrivals = await conversations.claim_and_arrive(
+            session, [], [("tg", "1"), ("tg", "2")], NOW
+        )
+    rows = [arrivals[("tg", key)].conversation for key in ("1", "2")]
+    saves = [conversations.Save(row, "menu", "root", {"n": 1}, NOW) for row in rows if row]
+    async with db.transaction() as session:
+        assert await conversations.save_conversations(session, saves)
+    async with db.transaction() as session:  # the same versions again: both are stale now
+        assert not await conversations.save_conversations(session, saves[1:])
+        _, after = await conversations.claim_and_arrive(session, [], [("tg", "1")], NOW)
+    written = after[("tg", "1")].conversation
+    assert written is not None and (written.step, written.state, written.version) == (
+        "root",
+        {"n": 1},
+        rows[0].version + 1,  # type: ignore[union-attr]
+    )

@@ -213,9 +213,10 @@ class Engine:
         """Messages' work in order inside the caller's transaction; their replies, to send after.
 
         Every update id is claimed and every sender's rows read in one go before the first
-        turn. Those rows are what separate transactions starting now would read, so a turn sees
-        no less than it would alone; a sender's second message in the group reads afresh, after
-        the first has changed the conversation. (Roles change only by roster import.)
+        turn, and the conversations are written in one go after the last. The rows read are
+        what separate transactions starting now would read, so a turn sees no less than it
+        would alone. A sender's second message in the group waits for the first one's
+        conversation to be written and reads afresh. (Roles change only by roster import.)
         """
         updates = [(i.channel, i.update_key) for i in inbounds if i.update_key is not None]
         senders = list(dict.fromkeys((i.channel, i.user_key) for i in inbounds))
@@ -223,21 +224,36 @@ class Engine:
             session, updates, senders, self.clock()
         )
         results: list[list[Reply]] = []
+        saves: dict[tuple[str, str], conversations.Save] = {}
         for inbound in inbounds:
-            arrived = arrivals.pop((inbound.channel, inbound.user_key), None)
-            update = (inbound.channel, inbound.update_key)
+            sender = (inbound.channel, inbound.user_key)
+            if sender in saves:
+                await self._save(session, saves)
             if inbound.update_key is not None:
+                update = (inbound.channel, inbound.update_key)
                 if update not in claimed:
                     results.append([])  # a redelivery: handled before
                     continue
                 claimed.remove(update)  # the same id again in this group is one too
-            results.append(await self._turn(session, inbound, arrived))
+            replies, saves[sender] = await self._turn(session, inbound, arrivals.pop(sender, None))
+            results.append(replies)
+        await self._save(session, saves)
         return results
+
+    @staticmethod
+    async def _save(
+        session: AsyncSession, saves: dict[tuple[str, str], conversations.Save]
+    ) -> None:
+        """Write the conversations turns have left, unless another process wrote one first."""
+        if not await conversations.save_conversations(session, list(saves.values())):
+            raise StaleConversation
+        saves.clear()
 
     async def _turn(
         self, session: AsyncSession, inbound: Inbound, arrived: Arrival | None
-    ) -> list[Reply]:
-        """One message's work, on the sender's rows as read for it (None: not read yet)."""
+    ) -> tuple[list[Reply], conversations.Save]:
+        """One message's work, on the sender's rows as read for it (None: not read yet); its
+        replies and the conversation to write."""
         now = self.clock()
         if arrived is None or arrived.conversation is None:
             arrived = await self._arrival(session, inbound, now)
@@ -273,13 +289,9 @@ class Engine:
                 await turn.run()
         else:
             await turn.run()
-        saved = await conversations.save_conversation(
-            session, row, state.dialog, state.step, state.dump(), now
-        )
-        if not saved:
-            raise StaleConversation
         await conversations.mark_seen(session, account, now)
-        return [self._address(reply) for reply in turn.replies]
+        save = conversations.Save(row, state.dialog, state.step, state.dump(), now)
+        return [self._address(reply) for reply in turn.replies], save
 
     async def _arrival(self, session: AsyncSession, inbound: Inbound, now: datetime) -> Arrival:
         """The sender's rows in one read, created on first contact."""

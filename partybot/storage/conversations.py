@@ -13,7 +13,9 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    DateTime,
     Insert,
+    Integer,
     Select,
     String,
     and_,
@@ -156,8 +158,37 @@ _SAVE = (
         dialog=bindparam("dialog"),
         step=bindparam("step"),
         state=bindparam("state", type_=CONVERSATIONS.c.state.type),
-        version=bindparam("new_version"),
+        version=CONVERSATIONS.c.version + 1,
         updated_at=bindparam("now", type_=CONVERSATIONS.c.updated_at.type),
+    )
+)
+
+# PostgreSQL writes a group's conversations in one UPDATE … FROM unnest(arrays), one array per
+# `Save.parameters` name, the version check applied row by row.
+_SAVES = (
+    func.unnest(
+        bindparam("row_id", type_=postgresql.ARRAY(Integer)),
+        bindparam("row_version", type_=postgresql.ARRAY(Integer)),
+        bindparam("dialog", type_=_TEXTS),
+        bindparam("step", type_=_TEXTS),
+        bindparam("state", type_=postgresql.ARRAY(postgresql.JSONB)),
+        bindparam("now", type_=postgresql.ARRAY(DateTime(timezone=True))),
+    )
+    .table_valued("row_id", "row_version", "dialog", "step", "state", "now")
+    .render_derived()
+)
+_SAVE_ALL = (
+    update(CONVERSATIONS)
+    .where(
+        CONVERSATIONS.c.id == _SAVES.c.row_id,
+        CONVERSATIONS.c.version == _SAVES.c.row_version,
+    )
+    .values(
+        dialog=_SAVES.c.dialog,
+        step=_SAVES.c.step,
+        state=_SAVES.c.state,
+        version=CONVERSATIONS.c.version + 1,
+        updated_at=_SAVES.c.now,
     )
 )
 
@@ -282,28 +313,41 @@ async def open_account(
     )
 
 
-async def save_conversation(
-    session: AsyncSession,
-    row: ConversationRow,
-    dialog: str,
-    step: str,
-    state: dict[str, Any],
-    now: datetime,
-) -> bool:
-    """Write the new state over the version read; False when another writer came first."""
-    result = await session.execute(
-        _SAVE,
-        {
-            "row_id": row.id,
-            "row_version": row.version,
-            "dialog": dialog,
-            "step": step,
-            "state": state,
-            "new_version": row.version + 1,
-            "now": now,
-        },
-    )
-    return result.rowcount == 1
+@dataclass(frozen=True)
+class Save:
+    """A conversation's new state, to be written over the version that was read."""
+
+    row: ConversationRow
+    dialog: str
+    step: str
+    state: dict[str, Any]
+    now: datetime
+
+    def parameters(self) -> dict[str, Any]:
+        return {
+            "row_id": self.row.id,
+            "row_version": self.row.version,
+            "dialog": self.dialog,
+            "step": self.step,
+            "state": self.state,
+            "now": self.now,
+        }
+
+
+async def save_conversations(session: AsyncSession, saves: Sequence[Save]) -> bool:
+    """Write every new state; False when another writer came first to any of them (then the
+    caller must undo the lot). One statement on PostgreSQL, however many there are."""
+    if not saves:
+        return True
+    if _dialect(session) != "postgresql":
+        for save in saves:
+            if (await session.execute(_SAVE, save.parameters())).rowcount != 1:
+                return False
+        return True
+    rows = [save.parameters() for save in saves]
+    columns = {name: [row[name] for row in rows] for name in rows[0]}
+    result = await session.execute(_SAVE_ALL, columns)
+    return result.rowcount == len(saves)
 
 
 async def mark_seen(session: AsyncSession, account: ChannelAccount, now: datetime) -> None:
