@@ -372,6 +372,19 @@ async def test_a_failing_message_undoes_its_group_and_the_rest_go_one_by_one(
     assert [reply.text for reply in binh] == ["Đã đếm 1"]  # its failed turn left nothing
 
 
+async def test_two_processes_groups_over_the_same_chats_lose_nothing(
+    engine: Engine, db: Database, world: World, settings: Settings, clock: FakeClock
+) -> None:
+    users = await counting(engine, world)
+    other = Engine(db, settings, clock, registry=registry_with_samples())
+    groups = [
+        process.handle_many([says(user, "một", f"{user}-{n}") for user in users])
+        for n, process in enumerate([engine, other] * 8)
+    ]
+    await asyncio.gather(*groups)  # a group that finds a conversation saved first goes again
+    assert [(await state(db, user)).state["data"]["n"] for user in users] == [16, 16, 16]
+
+
 async def test_messages_queued_together_go_in_one_group(
     engine: Engine, db: Database, world: World
 ) -> None:
