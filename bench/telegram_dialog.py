@@ -76,6 +76,7 @@ async def serve_echo(api_base: str) -> None:
 
 
 async def serve_partybot(api_base: str, db_url: str) -> None:
+    from partybot.bot.run import settle_heap
     from partybot.dialogs.engine import Engine
     from partybot.handlers.telegram import TelegramChannel
     from partybot.settings import Settings
@@ -97,6 +98,7 @@ async def serve_partybot(api_base: str, db_url: str) -> None:
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     await channel.start()
+    settle_heap()  # as `partybot run` does once started
     await stop.wait()
     await channel.stop()
     await db.dispose()

@@ -10,6 +10,7 @@ then the channels stop receiving and close their connections.
 """
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import Sequence
@@ -131,6 +132,18 @@ class Runner:
                 log.exception("channel %s did not stop cleanly", channel.name)
 
 
+def settle_heap() -> None:
+    """Keep what start-up built out of the cycle collector's reach from now on.
+
+    Modules, the matcher's tables, aiogram's and SQLAlchemy's schemas: some 300,000 objects that
+    live as long as the process. Each full collection walked them all, 0.12-0.2 s with every
+    update in flight waiting (docs/benchmarks.md); frozen, a full collection walks only what
+    came after, a few milliseconds. Garbage is collected first, so none of it is kept.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 async def serve(app: App, parts: frozenset[Part] = ALL_PARTS) -> int:
     """Run until SIGINT or SIGTERM (returns 0), or until the worker crashes (returns 1)."""
     runner = Runner(app, parts)
@@ -141,6 +154,7 @@ async def serve(app: App, parts: frozenset[Part] = ALL_PARTS) -> int:
     crash: asyncio.Task[BaseException] | None = None
     try:
         await runner.start()
+        settle_heap()
         log.info("partybot running: %s", ", ".join(sorted(parts)))
         stopping = asyncio.create_task(stop.wait())
         crash = asyncio.create_task(runner.worker_crashed())
