@@ -226,15 +226,15 @@ class Engine:
         results: list[list[Reply]] = []
         saves: dict[tuple[str, str], conversations.Save] = {}
         for inbound in inbounds:
-            sender = (inbound.channel, inbound.user_key)
-            if sender in saves:
-                await self._save(session, saves)
             if inbound.update_key is not None:
                 update = (inbound.channel, inbound.update_key)
                 if update not in claimed:
                     results.append([])  # a redelivery: handled before
                     continue
                 claimed.remove(update)  # the same id again in this group is one too
+            sender = (inbound.channel, inbound.user_key)
+            if sender in saves:  # the sender's second turn reads what the first one wrote
+                await self._save(session, saves)
             replies, saves[sender] = await self._turn(session, inbound, arrivals.pop(sender, None))
             results.append(replies)
         await self._save(session, saves)
